@@ -1,0 +1,8 @@
+"""HPE OneView for OpenStack."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("oneview-openstack")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
