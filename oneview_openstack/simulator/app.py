@@ -1,0 +1,235 @@
+"""The ASGI application: one pipeline for every request.
+
+counters -> faults -> due tasks -> API version -> session -> handler -> commit.
+
+Everything runs on the event loop's thread, so handlers see and change state
+without locks. The state file is written (``Store.commit``) before the response
+is sent: nothing acknowledged is lost if the process dies right after.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+
+from oneview_openstack.simulator.appliance import Appliance
+from oneview_openstack.simulator.auth import User
+from oneview_openstack.simulator.errors import ApiError, authorization
+from oneview_openstack.simulator.router import Access, Ctx, Reply, Route
+from oneview_openstack.simulator.versions import parse_api_version
+
+LOG = logging.getLogger(__name__)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+JSON_TYPES = ("application/json", "application/json-patch+json")
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+class SimulatorApp:
+    """ASGI callable serving one ``Appliance``."""
+
+    def __init__(self, appliance: Appliance) -> None:
+        self.appliance = appliance
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        method = scope["method"]
+        path = scope["path"]
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        raw_body = await _read_body(receive)
+        try:
+            route, params = self.appliance.router.match(method, path)
+        except ApiError as error:
+            self.appliance.counters[f"{method} (unknown)"] += 1
+            await _send(send, _error_reply(error))
+            return
+        if route.access is Access.OPERATOR:
+            reply = self._dispatch(route, params, method, path, scope, headers, raw_body, 0)
+            await _send(send, reply)
+            return
+        self.appliance.counters[f"{method} {route.template}"] += 1
+        verdict = self.appliance.faults.before_request(method, path)
+        if verdict.latency:
+            await asyncio.sleep(verdict.latency)
+        if verdict.drop_connection:
+            await _drop(send)
+            return
+        if verdict.error is not None:
+            await _send(send, _error_reply(verdict.error))
+            return
+        await _send(send, self._handle(route, params, method, path, scope, headers, raw_body))
+
+    def _handle(
+        self,
+        route: Route,
+        params: dict[str, str],
+        method: str,
+        path: str,
+        scope: Scope,
+        headers: dict[str, str],
+        raw_body: bytes,
+    ) -> Reply:
+        config = self.appliance.config
+        self.appliance.tasks.advance()
+        try:
+            version = config.minimum_api_version
+            if route.access is not Access.PUBLIC or "x-api-version" in headers:
+                version = parse_api_version(
+                    headers.get("x-api-version"), config.minimum_api_version, config.api_version
+                )
+        except ApiError as error:
+            return _error_reply(error)
+        return self._dispatch(route, params, method, path, scope, headers, raw_body, version)
+
+    def _dispatch(
+        self,
+        route: Route,
+        params: dict[str, str],
+        method: str,
+        path: str,
+        scope: Scope,
+        headers: dict[str, str],
+        raw_body: bytes,
+        version: int,
+    ) -> Reply:
+        session_id = headers.get("auth")
+        try:
+            user = self._authorize(route, session_id)
+            ctx = Ctx(
+                appliance=self.appliance,
+                method=method,
+                path=path,
+                params=params,
+                query=parse_qsl(scope.get("query_string", b"").decode("latin-1"), True),
+                headers=headers,
+                api_version=version,
+                body=_parse_body(method, headers, raw_body),
+                user=user,
+                session_id=session_id,
+            )
+            reply = route.handler(ctx)
+        except ApiError as error:
+            reply = _error_reply(error)
+        except Exception:
+            LOG.exception("Unhandled error in %s %s", method, route.template)
+            reply = _error_reply(
+                ApiError(500, "INTERNAL_ERROR", "An internal error occurred in the simulator.")
+            )
+        self.appliance.store.commit()
+        return reply
+
+    def _authorize(self, route: Route, session_id: str | None) -> User | None:
+        if route.access in (Access.PUBLIC, Access.OPERATOR):
+            return self.appliance.sessions.authenticate(session_id)
+        user = self.appliance.sessions.authenticate(session_id)
+        if user is None:
+            raise authorization()
+        if route.access is Access.WRITE and not user.can_write:
+            raise ApiError(
+                403,
+                "ACTION_FORBIDDEN_BY_ROLE",
+                f"User {user.name} is not authorized to perform this action.",
+                details=f"The role {user.role.value!r} only permits reading.",
+                recommended_actions=["Log in as a user with a role that permits changes."],
+            )
+        return user
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        ticker: asyncio.Task[None] | None = None
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                ticker = asyncio.create_task(self._tick())
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if ticker is not None:
+                    ticker.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await ticker
+                self.appliance.store.commit()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _tick(self) -> None:
+        """Finish due tasks even when no request arrives."""
+        while True:
+            await asyncio.sleep(self.appliance.config.tick_interval)
+            try:
+                self.appliance.tasks.advance()
+                self.appliance.store.commit()
+            except Exception:
+                LOG.exception("Advancing tasks failed")
+
+
+def _parse_body(method: str, headers: dict[str, str], raw: bytes) -> Any:
+    if method not in BODY_METHODS or not raw.strip():
+        return None
+    content_type = headers.get("content-type", "application/json").split(";")[0].strip()
+    if content_type and content_type not in JSON_TYPES:
+        raise ApiError(
+            415,
+            "UNSUPPORTED_MEDIA_TYPE",
+            f"The content type {content_type!r} is not supported.",
+            details="Send application/json (or application/json-patch+json for PATCH).",
+        )
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise ApiError(
+            400, "INVALID_JSON", "The request body is not valid JSON.", details=str(exc)
+        ) from exc
+
+
+def _error_reply(error: ApiError) -> Reply:
+    return Reply(error.status, error.body())
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+async def _send(send: Send, reply: Reply) -> None:
+    headers = [(b"cache-control", b"no-cache")]
+    body = b""
+    if reply.status not in (204, 304):
+        body = orjson.dumps(reply.body)
+        headers.append((b"content-type", b"application/json;charset=UTF-8"))
+        if isinstance(reply.body, dict) and reply.body.get("eTag"):
+            headers.append((b"etag", str(reply.body["eTag"]).encode("latin-1")))
+    for name, value in reply.headers.items():
+        headers.append((name.lower().encode("latin-1"), value.encode("latin-1")))
+    headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _drop(send: Send) -> None:
+    """Promise a body and stop half-way: the client sees a broken connection."""
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")],
+        }
+    )
+    await send({"type": "http.response.body", "body": b'{"members": [', "more_body": True})
+    raise ConnectionAbortedError("connection dropped by an injected fault")

@@ -1,0 +1,56 @@
+"""One simulated appliance: its state, sessions, tasks and faults."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from oneview_openstack.simulator import resources, seed
+from oneview_openstack.simulator.auth import Sessions, users_from_seed
+from oneview_openstack.simulator.clock import Clock
+from oneview_openstack.simulator.config import SimulatorConfig
+from oneview_openstack.simulator.faults import Faults
+from oneview_openstack.simulator.router import Blueprint, Router
+from oneview_openstack.simulator.store import Store
+from oneview_openstack.simulator.tasks import TaskEngine
+from oneview_openstack.simulator.versions import Renderer
+
+
+class Appliance:
+    def __init__(self, config: SimulatorConfig, clock: Clock | None = None) -> None:
+        self.config = config
+        self.clock = clock or Clock()
+        blueprints: list[Blueprint] = resources.blueprints()
+        self.router = Router(blueprints)
+        self.renderers: dict[str, Renderer] = {}
+        jobs = {}
+        for bp in blueprints:
+            self.renderers.update(bp.renderers)
+            jobs.update(bp.jobs)
+        self.store = Store(self.clock)
+        self.faults = Faults()
+        self.counters: Counter[str] = Counter()
+        self.tasks = TaskEngine(self, jobs)
+        self._datacenter = seed.load_datacenter(config)
+        self.sessions = Sessions(
+            self.clock, users_from_seed(self._datacenter.users), config.idle_timeout
+        )
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the seed datacenter: no sessions, faults, counters or tasks."""
+        self.store.clear()
+        self.store.load(self._datacenter.fresh_documents())
+        self.sessions.expire_all()
+        self.faults.clear()
+        self.counters.clear()
+        self.tasks.reload()
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "time_scale": self.config.time_scale,
+            "idle_timeout": self.sessions.idle_timeout,
+            "api_version": self.config.api_version,
+            "minimum_api_version": self.config.minimum_api_version,
+            "max_page_size": self.config.max_page_size,
+        }

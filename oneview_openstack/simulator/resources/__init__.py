@@ -1,0 +1,43 @@
+"""One module per resource family; each exposes a ``bp`` Blueprint."""
+
+from __future__ import annotations
+
+from oneview_openstack.simulator.router import Blueprint
+
+
+def blueprints() -> list[Blueprint]:
+    from oneview_openstack.simulator.resources import (
+        appliance_info,
+        connection_templates,
+        enclosures,
+        firmware,
+        hardware_types,
+        interconnect_groups,
+        interconnects,
+        login,
+        network_sets,
+        networks,
+        profiles,
+        server_hardware,
+        tasks,
+        templates,
+        uplink_sets,
+    )
+
+    return [
+        appliance_info.bp,
+        login.bp,
+        tasks.bp,
+        server_hardware.bp,
+        hardware_types.bp,
+        enclosures.bp,
+        firmware.bp,
+        templates.bp,
+        profiles.bp,
+        networks.bp,
+        network_sets.bp,
+        connection_templates.bp,
+        interconnect_groups.bp,
+        interconnects.bp,
+        uplink_sets.bp,
+    ]

@@ -1,0 +1,7 @@
+"""Placeholder: filled in by its owner."""
+
+from __future__ import annotations
+
+from oneview_openstack.simulator.router import Blueprint
+
+bp = Blueprint()
