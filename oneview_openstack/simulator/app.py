@@ -22,6 +22,7 @@ from oneview_openstack.simulator.appliance import Appliance
 from oneview_openstack.simulator.auth import User
 from oneview_openstack.simulator.errors import ApiError, authorization
 from oneview_openstack.simulator.router import Access, Ctx, Reply, Route
+from oneview_openstack.simulator.server import ABORT_EXTENSION
 from oneview_openstack.simulator.versions import parse_api_version
 
 LOG = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ class SimulatorApp:
         if verdict.latency:
             await asyncio.sleep(verdict.latency)
         if verdict.drop_connection:
-            await _drop(send)
+            await _drop(scope, send)
             return
         if verdict.error is not None:
             await _send(send, _error_reply(verdict.error))
@@ -222,8 +223,16 @@ async def _send(send: Send, reply: Reply) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-async def _drop(send: Send) -> None:
-    """Promise a body and stop half-way: the client sees a broken connection."""
+async def _drop(scope: Scope, send: Send) -> None:
+    """Reset the connection without answering: the client sees a connection error.
+
+    Under a server without the abort extension, promise a body and stop half-way.
+    """
+    abort = scope.get("extensions", {}).get(ABORT_EXTENSION)
+    if abort is not None:
+        abort["abort"]()
+        await asyncio.sleep(0)  # let the server notice the disconnect before we return
+        return
     await send(
         {
             "type": "http.response.start",

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import logging
-import socket
 import sys
 from pathlib import Path
 
-import uvicorn
-
+from oneview_openstack.simulator import server, tls
 from oneview_openstack.simulator.app import SimulatorApp
 from oneview_openstack.simulator.appliance import Appliance
 from oneview_openstack.simulator.config import DEFAULT_API_VERSION, SimulatorConfig
@@ -56,35 +54,29 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s"
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     config = config_from_args(args)
     appliance = Appliance(config)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((config.host, config.port))
-    port = sock.getsockname()[1]
-    ssl_options: dict[str, str] = {}
+    sock = server.listen(config.host, config.port)
+    port = server.bound_port(sock)
+    ssl_context = None
     scheme = "http"
     if config.tls:
-        from oneview_openstack.simulator import tls
-
-        paths = tls.ensure_certificates(config.cert_dir or Path.cwd() / "oneview-simulator-certs")
-        ssl_options = {"ssl_certfile": str(paths.cert), "ssl_keyfile": str(paths.key)}
+        cert_dir = config.cert_dir or Path.cwd() / "oneview-simulator-certs"
+        paths = tls.ensure_certificates(cert_dir, [config.host])
+        ssl_context = tls.server_context(paths)
         scheme = "https"
         print(f"CA certificate: {paths.ca}", flush=True)
-    print(f"OneView simulator listening on {scheme}://{config.host}:{port}", flush=True)
+    print(f"OneView simulator listening on {scheme}://{_url_host(config.host)}:{port}", flush=True)
     if args.port_file:
-        args.port_file.write_text(str(port))
-    uvicorn.run(
-        SimulatorApp(appliance),
-        fd=sock.fileno(),
-        log_level=args.log_level,
-        access_log=False,
-        lifespan="on",
-        **ssl_options,  # type: ignore[arg-type]
-    )
+        server.write_port_file(args.port_file, port)
+    server.serve(SimulatorApp(appliance), sock, ssl_context, args.log_level)
     return 0
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 if __name__ == "__main__":

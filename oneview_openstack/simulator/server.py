@@ -1,0 +1,80 @@
+"""Serving an ASGI app: the listening socket, TLS and uvicorn (httptools on uvloop).
+
+The socket is bound and listening before uvicorn starts, so the port can be
+announced (``--port-file``) at once: early clients wait in the backlog instead of
+being refused.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import ssl
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+LOG = logging.getLogger(__name__)
+
+# The ASGI scope extension through which the app can drop a connection.
+ABORT_EXTENSION = "oneview_simulator.abort"
+BACKLOG = 1024
+KEEP_ALIVE_SECONDS = 75  # longer than client pools keep idle connections
+
+
+class AbortableHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, plus a way for the app to reset the connection.
+
+    Injected faults use it to make a client see a dropped connection instead
+    of a response (see ``app``).
+    """
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        abort: Callable[[], None] = self.transport.abort
+        self.scope["extensions"] = {ABORT_EXTENSION: {"abort": abort}}  # type: ignore[typeddict-unknown-key]
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host``:``port`` (0 = any free port)."""
+    family, _, _, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(address)
+    sock.listen(BACKLOG)
+    return sock
+
+
+def bound_port(sock: socket.socket) -> int:
+    return int(sock.getsockname()[1])
+
+
+def write_port_file(path: Path, port: int) -> None:
+    """Atomically, so a watcher never reads an empty file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(str(port))
+    os.replace(tmp, path)
+
+
+def serve(
+    app: Any, sock: socket.socket, ssl_context: ssl.SSLContext | None, log_level: str
+) -> None:
+    """Run until SIGINT/SIGTERM; the app's lifespan shutdown runs before returning."""
+    config = uvicorn.Config(
+        app,
+        http=AbortableHttpToolsProtocol,
+        loop="uvloop",
+        lifespan="on",
+        access_log=False,
+        log_level=log_level.lower(),
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        ssl_context_factory=(lambda _config, _default: ssl_context) if ssl_context else None,
+    )
+    uvicorn.Server(config).run(sockets=[sock])
