@@ -1,0 +1,1 @@
+"""Typed OneView resources and their managers (reachable from ``OneViewClient``)."""
