@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -32,6 +33,7 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
+OPERATOR_PREFIX = "/sim/"
 JSON_TYPES = ("application/json", "application/json-patch+json")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -55,10 +57,14 @@ class SimulatorApp:
         try:
             route, params = self.appliance.router.match(method, path)
         except ApiError as error:
-            self.appliance.counters[f"{method} (unknown)"] += 1
+            if not path.startswith(OPERATOR_PREFIX):
+                self.appliance.counters[f"{method} (unknown)"] += 1
             await _send(send, _error_reply(error))
             return
         if route.access is Access.OPERATOR:
+            if not _from_loopback(scope):
+                await _send(send, _error_reply(_operator_forbidden()))
+                return
             reply = self._dispatch(route, params, method, path, scope, headers, raw_body, 0)
             await _send(send, reply)
             return
@@ -195,6 +201,25 @@ def _parse_body(method: str, headers: dict[str, str], raw: bytes) -> Any:
         ) from exc
 
 
+def _from_loopback(scope: Scope) -> bool:
+    client = scope.get("client")
+    if not client:
+        return True  # a server without peer addresses: only in-process use
+    try:
+        return ipaddress.ip_address(client[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _operator_forbidden() -> ApiError:
+    return ApiError(
+        403,
+        "OPERATOR_API_LOOPBACK_ONLY",
+        "The simulator's operator API only answers clients on the loopback interface.",
+        details="Send /sim requests from the machine the simulator runs on.",
+    )
+
+
 def _error_reply(error: ApiError) -> Reply:
     return Reply(error.status, error.body())
 
@@ -231,7 +256,6 @@ async def _drop(scope: Scope, send: Send) -> None:
     abort = scope.get("extensions", {}).get(ABORT_EXTENSION)
     if abort is not None:
         abort["abort"]()
-        await asyncio.sleep(0)  # let the server notice the disconnect before we return
         return
     await send(
         {

@@ -8,7 +8,7 @@ from typing import Any
 from oneview_openstack.simulator import resources, seed
 from oneview_openstack.simulator.auth import Sessions, users_from_seed
 from oneview_openstack.simulator.clock import Clock
-from oneview_openstack.simulator.config import SimulatorConfig
+from oneview_openstack.simulator.config import SimulatorConfig, apply_runtime_changes
 from oneview_openstack.simulator.faults import Faults
 from oneview_openstack.simulator.router import Blueprint, Router
 from oneview_openstack.simulator.store import Store
@@ -45,6 +45,11 @@ class Appliance:
         self.faults.clear()
         self.counters.clear()
         self.tasks.reload()
+
+    def configure(self, changes: dict[str, Any]) -> None:
+        """Change run-time settings (operator API); raises 400 on a bad one."""
+        apply_runtime_changes(self.config, changes)
+        self.sessions.idle_timeout = self.config.idle_timeout
 
     def describe(self) -> dict[str, Any]:
         return {

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from oneview_openstack.simulator.errors import ApiError
 
 MINIMUM_API_VERSION = 120
 DEFAULT_API_VERSION = 4600  # OneView 8.00
@@ -24,3 +27,47 @@ class SimulatorConfig:
     idle_timeout: float = 24 * 3600.0  # seconds a session may stay unused
     max_page_size: int | None = None  # cap on members per page (exercises nextPageUri)
     tick_interval: float = 0.05  # seconds between background task advances
+
+
+# What the operator API may change at run time, and the range of each.
+RUNTIME_SETTINGS = ("time_scale", "idle_timeout", "api_version", "max_page_size")
+
+
+def apply_runtime_changes(config: SimulatorConfig, changes: dict[str, Any]) -> None:
+    """Validate every change first, then apply them all (nothing half-applied)."""
+    for name in changes:
+        if name not in RUNTIME_SETTINGS:
+            raise ApiError(
+                400,
+                "INVALID_CONFIG",
+                f"The setting {name!r} cannot be changed at run time.",
+                details=f"Changeable settings: {', '.join(RUNTIME_SETTINGS)}.",
+            )
+    checked = {name: _checked(config, name, value) for name, value in changes.items()}
+    for name, value in checked.items():
+        setattr(config, name, value)
+
+
+def _checked(config: SimulatorConfig, name: str, value: Any) -> Any:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    integer = isinstance(value, int) and not isinstance(value, bool)
+    valid = {
+        "time_scale": number and value >= 0,
+        "idle_timeout": number and value > 0,
+        "api_version": integer and value >= config.minimum_api_version,
+        "max_page_size": value is None or (integer and value >= 1),
+    }
+    if valid[name]:
+        return float(value) if name in ("time_scale", "idle_timeout") else value
+    allowed = {
+        "time_scale": "a number >= 0 (task durations are multiplied by it)",
+        "idle_timeout": "a number of seconds > 0",
+        "api_version": f"an integer >= {config.minimum_api_version}",
+        "max_page_size": "an integer >= 1, or null for no cap",
+    }[name]
+    raise ApiError(
+        400,
+        "INVALID_CONFIG",
+        f"The setting {name!r} has the invalid value {value!r}.",
+        details=f"Allowed for {name!r}: {allowed}.",
+    )

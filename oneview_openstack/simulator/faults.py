@@ -10,6 +10,22 @@ from typing import Any
 
 from oneview_openstack.simulator.errors import ApiError
 
+HTTP_METHODS = ("*", "GET", "POST", "PUT", "PATCH", "DELETE")
+REQUEST_FAULT_FIELDS = frozenset(
+    {
+        "method",
+        "path",
+        "latency_ms",
+        "status",
+        "errorCode",
+        "message",
+        "rate",
+        "times",
+        "drop_connection",
+    }
+)
+TASK_FAILURE_FIELDS = frozenset({"errorCode", "message", "name", "resourceCategory"})
+
 DEFAULT_MESSAGES = {
     500: "An internal error occurred.",
     503: "The appliance is not ready to accept requests.",
@@ -74,6 +90,14 @@ class TaskFailure:
     name: str | None = None
     resource_category: str | None = None
 
+    def describe(self) -> dict[str, Any]:
+        return {
+            "errorCode": self.error_code,
+            "message": self.message,
+            "name": self.name,
+            "resourceCategory": self.resource_category,
+        }
+
     def matches(self, task: dict[str, Any]) -> bool:
         category = task["associatedResource"]["resourceCategory"]
         return (self.name in (None, task["name"])) and (self.resource_category in (None, category))
@@ -86,20 +110,27 @@ class Faults:
     rng: random.Random = field(default_factory=random.Random)
 
     def add(self, spec: dict[str, Any]) -> RequestFault:
+        """Add a request fault from the operator API's JSON; raises 400 on a bad field."""
+        _refuse_unknown(spec, REQUEST_FAULT_FIELDS)
         fault = RequestFault(
             id=str(uuid.uuid4()),
-            method=str(spec.get("method", "*")).upper(),
-            path=str(spec.get("path", "*")),
-            latency_ms=int(spec.get("latency_ms", 0)),
-            status=spec.get("status"),
-            error_code=spec.get("errorCode"),
-            message=spec.get("message"),
-            rate=float(spec.get("rate", 1.0)),
-            times=spec.get("times"),
-            drop_connection=bool(spec.get("drop_connection", False)),
+            method=_choice(spec, "method", "*", HTTP_METHODS).upper(),
+            path=_typed(spec, "path", "*", str, "a string (fnmatch pattern on the path)"),
+            latency_ms=_number(spec, "latency_ms", 0, 0, 600_000),
+            status=_status(spec.get("status")),
+            error_code=_optional_str(spec, "errorCode"),
+            message=_optional_str(spec, "message"),
+            rate=float(_number(spec, "rate", 1.0, 0.0, 1.0)),
+            times=_times(spec.get("times")),
+            drop_connection=_typed(spec, "drop_connection", False, bool, "true or false"),
         )
         self.requests.append(fault)
         return fault
+
+    def remove(self, fault_id: str) -> bool:
+        before = len(self.requests)
+        self.requests = [fault for fault in self.requests if fault.id != fault_id]
+        return len(self.requests) != before
 
     def clear(self) -> None:
         self.requests.clear()
@@ -120,11 +151,16 @@ class Faults:
         return verdict
 
     def fail_next_task(self, spec: dict[str, Any]) -> TaskFailure:
+        """Queue a task failure from the operator API's JSON; raises 400 on a bad field."""
+        _refuse_unknown(spec, TASK_FAILURE_FIELDS)
+        error_code = spec.get("errorCode")
+        if not isinstance(error_code, str) or not error_code:
+            raise _bad_field("errorCode", error_code, "a non-empty string")
         failure = TaskFailure(
-            error_code=str(spec["errorCode"]),
-            message=str(spec.get("message") or f"Injected task failure {spec['errorCode']}."),
-            name=spec.get("name"),
-            resource_category=spec.get("resourceCategory"),
+            error_code=error_code,
+            message=_optional_str(spec, "message") or f"Injected task failure {error_code}.",
+            name=_optional_str(spec, "name"),
+            resource_category=_optional_str(spec, "resourceCategory"),
         )
         self.task_failures.append(failure)
         return failure
@@ -135,3 +171,73 @@ class Faults:
                 self.task_failures.remove(failure)
                 return ApiError(400, failure.error_code, failure.message)
         return None
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "requests": [fault.describe() for fault in self.requests],
+            "tasks": [failure.describe() for failure in self.task_failures],
+        }
+
+
+def _bad_field(name: str, value: Any, allowed: str) -> ApiError:
+    return ApiError(
+        400,
+        "INVALID_FAULT",
+        f"Fault field {name!r} has the invalid value {value!r}.",
+        details=f"Allowed for {name!r}: {allowed}.",
+    )
+
+
+def _refuse_unknown(spec: dict[str, Any], known: frozenset[str]) -> None:
+    unknown = sorted(set(spec) - known)
+    if unknown:
+        raise ApiError(
+            400,
+            "INVALID_FAULT",
+            f"Unknown fault field {unknown[0]!r}.",
+            details=f"Known fields: {', '.join(sorted(known))}.",
+        )
+
+
+def _typed(spec: dict[str, Any], name: str, default: Any, kind: type, allowed: str) -> Any:
+    value = spec.get(name, default)
+    if not isinstance(value, kind):
+        raise _bad_field(name, value, allowed)
+    return value
+
+
+def _optional_str(spec: dict[str, Any], name: str) -> str | None:
+    value = spec.get(name)
+    if value is not None and not isinstance(value, str):
+        raise _bad_field(name, value, "a string or null")
+    return value
+
+
+def _choice(spec: dict[str, Any], name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = spec.get(name, default)
+    if not isinstance(value, str) or value.upper() not in allowed:
+        raise _bad_field(name, value, f"one of {list(allowed)}")
+    return value
+
+
+def _number(spec: dict[str, Any], name: str, default: float, low: float, high: float) -> Any:
+    value = spec.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise _bad_field(name, value, f"a number from {low} to {high}")
+    return value
+
+
+def _status(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 400 <= value <= 599:
+        raise _bad_field("status", value, "an HTTP error status from 400 to 599, or null")
+    return value
+
+
+def _times(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise _bad_field("times", value, "a positive integer, or null for until cleared")
+    return value

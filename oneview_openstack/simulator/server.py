@@ -24,6 +24,7 @@ LOG = logging.getLogger(__name__)
 ABORT_EXTENSION = "oneview_simulator.abort"
 BACKLOG = 1024
 KEEP_ALIVE_SECONDS = 75  # longer than client pools keep idle connections
+GRACEFUL_SHUTDOWN_SECONDS = 3  # then the state file is compacted and the process exits
 
 
 class AbortableHttpToolsProtocol(HttpToolsProtocol):
@@ -35,8 +36,26 @@ class AbortableHttpToolsProtocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        abort: Callable[[], None] = self.transport.abort
+        abort: Callable[[], None] = self._abort_connection
         self.scope["extensions"] = {ABORT_EXTENSION: {"abort": abort}}  # type: ignore[typeddict-unknown-key]
+
+    def shutdown(self) -> None:
+        """Server shutdown: drop idle keep-alive connections at once.
+
+        A TLS close waits for the client's close_notify, which an idle client
+        pool never sends; that would hold the shutdown for the whole grace time.
+        """
+        if self.cycle is None or self.cycle.response_complete:
+            self.transport.abort()
+        else:
+            self.cycle.keep_alive = False
+
+    def _abort_connection(self) -> None:
+        # Mark the request cycle disconnected now, so uvicorn neither answers 500
+        # nor logs an error when the app returns without a response.
+        if self.cycle is not None:
+            self.cycle.disconnected = True
+        self.transport.abort()
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -75,6 +94,7 @@ def serve(
         access_log=False,
         log_level=log_level.lower(),
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         ssl_context_factory=(lambda _config, _default: ssl_context) if ssl_context else None,
     )
     uvicorn.Server(config).run(sockets=[sock])

@@ -66,6 +66,10 @@ class Store:
     def count(self, collection: str) -> int:
         return len(self._collections.get(collection, {}))
 
+    def size(self) -> int:
+        """How many documents are stored, internal ones included."""
+        return sum(len(docs) for docs in self._collections.values())
+
     def collections(self) -> dict[str, dict[str, Doc]]:
         return self._collections
 

@@ -6,6 +6,7 @@ from oneview_openstack.simulator.router import Blueprint
 
 
 def blueprints() -> list[Blueprint]:
+    from oneview_openstack.simulator import operator
     from oneview_openstack.simulator.resources import (
         appliance_info,
         connection_templates,
@@ -40,4 +41,5 @@ def blueprints() -> list[Blueprint]:
         interconnect_groups.bp,
         interconnects.bp,
         uplink_sets.bp,
+        operator.bp,
     ]
