@@ -1,0 +1,4 @@
+"""Ironic hardware type ``oneview`` and its interfaces, loaded by Ironic through entry points.
+
+Importing this package does not import Ironic; only the modules that define interfaces do.
+"""

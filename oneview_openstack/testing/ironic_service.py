@@ -1,0 +1,326 @@
+"""A real Ironic for functional tests: the all-in-one ``ironic`` process on loopback.
+
+One process runs the API and the conductor (``rpc_transport = none``), on sqlite, with
+``auth_strategy = noauth``, so no Keystone, RabbitMQ or database server is needed::
+
+    with IronicService(tmp_path, oneview={'manager_url': 'https://127.0.0.1:8443'}) as ironic:
+        bm = ironic.connection().baremetal
+        bm.create_node(driver='oneview', name='n1')
+
+Every interface family enables Ironic's fake implementations plus every implementation this
+project registers under ``ironic.hardware.interfaces.<family>``, so a new OneView interface
+is enabled here as soon as its entry point exists. ``start()`` returns only when the API
+lists every enabled hardware type, and fails at once, with the log tail, when Ironic logs
+that a hardware type could not be registered (Ironic itself keeps running in that case).
+"""
+
+from __future__ import annotations
+
+import configparser
+import importlib.metadata
+import shutil
+import sys
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import requests
+
+from oneview_openstack.testing.service_process import (
+    LOOPBACK,
+    ServiceProcess,
+    cached_file,
+    free_port,
+    run_checked,
+)
+
+if TYPE_CHECKING:
+    from openstack.connection import Connection
+
+INTERFACE_FAMILIES = (
+    'bios', 'boot', 'console', 'deploy', 'firmware', 'inspect', 'management',
+    'network', 'power', 'raid', 'rescue', 'storage', 'vendor',
+)  # fmt: skip
+
+# Implementations every test Ironic enables; enough for fake-hardware and for `oneview`
+# with Ironic's fake interfaces. Families with a `no-*` variant enable it as well.
+DEFAULT_INTERFACES: Mapping[str, tuple[str, ...]] = {
+    "bios": ("fake", "no-bios"),
+    "boot": ("fake",),
+    "console": ("fake", "no-console"),
+    "deploy": ("fake",),
+    "firmware": ("fake", "no-firmware"),
+    "inspect": ("fake", "no-inspect"),
+    "management": ("fake",),
+    "network": ("noop",),
+    "power": ("fake",),
+    "raid": ("fake", "no-raid"),
+    "rescue": ("fake", "no-rescue"),
+    "storage": ("noop",),
+    "vendor": ("fake", "no-vendor"),
+}
+
+DEFAULT_HARDWARE_TYPES = ("oneview", "fake-hardware")
+
+# Log lines after which Ironic never serves its API although the process stays up.
+FATAL_LOG_MARKERS = (
+    "Failed to register hardware types",
+    "Failed to start conductor",
+    "DriverLoadError",
+)
+
+_API_VERSION_HEADER = "X-OpenStack-Ironic-API-Version"
+_OWN_PACKAGE = "oneview_openstack."
+
+
+def project_interfaces(family: str) -> list[str]:
+    """Names of the Ironic interfaces this project registers for ``family``."""
+    group = f"ironic.hardware.interfaces.{family}"
+    return sorted(
+        ep.name
+        for ep in importlib.metadata.entry_points(group=group)
+        if ep.value.startswith(_OWN_PACKAGE)
+    )
+
+
+def console_script(name: str) -> str:
+    """Path of a console script of this interpreter's environment."""
+    beside = Path(sys.executable).parent / name
+    if beside.exists():
+        return str(beside)
+    found = shutil.which(name)
+    if found is None:
+        raise FileNotFoundError(
+            f"console script {name!r} is neither beside {sys.executable} nor on PATH; "
+            "install the project with its 'ironic' extra"
+        )
+    return found
+
+
+class IronicService:
+    """An ``ironic`` process with its own config, sqlite database and log in ``workdir``.
+
+    :param workdir: an empty or new directory owned by this service.
+    :param hardware_types: ``enabled_hardware_types``; all must be listed by the API.
+    :param interfaces: per-family implementation names, replacing
+        :data:`DEFAULT_INTERFACES` for the families given; this project's registered
+        implementations are always added.
+    :param oneview: options of the ``[oneview]`` section.
+    :param conductor: options of the ``[conductor]`` section over the harness defaults,
+        e.g. ``{'sync_power_state_interval': 2}``; periodic intervals are whole seconds.
+    :param sections: any other sections, e.g. ``{'neutron': {'auth_type': 'none'}}``;
+        ``DEFAULT`` entries override the harness's own.
+    :param debug: Ironic's ``debug`` option (DEBUG lines in the log).
+    :param startup_timeout: seconds to wait for the API to list the hardware types.
+    """
+
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        hardware_types: Sequence[str] = DEFAULT_HARDWARE_TYPES,
+        interfaces: Mapping[str, Sequence[str]] | None = None,
+        oneview: Mapping[str, object] | None = None,
+        conductor: Mapping[str, object] | None = None,
+        sections: Mapping[str, Mapping[str, object]] | None = None,
+        debug: bool = False,
+        startup_timeout: float = 60.0,
+    ) -> None:
+        self.workdir = Path(workdir)
+        self.hardware_types = _registered_hardware_types(hardware_types)
+        self.interfaces = _merge_interfaces(interfaces or {})
+        self.oneview = dict(oneview or {})
+        self.conductor = dict(conductor or {})
+        self.sections = {name: dict(opts) for name, opts in (sections or {}).items()}
+        self.debug = debug
+        self.startup_timeout = startup_timeout
+        self.port = free_port()
+        self.config_path = self.workdir / "ironic.conf"
+        self.log_path = self.workdir / "ironic.log"
+        self.database_path = self.workdir / "ironic.sqlite"
+        self.startup_seconds: float | None = None
+        self._process: ServiceProcess | None = None
+
+    @property
+    def url(self) -> str:
+        """The API endpoint, e.g. ``http://127.0.0.1:40123``."""
+        return f"http://{LOOPBACK}:{self.port}"
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    def start(self) -> None:
+        """Write the config, create the schema, start Ironic and wait until it is ready."""
+        started = time.monotonic()
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.write_config()
+        self._create_schema()
+        self._process = ServiceProcess(
+            "ironic",
+            [console_script("ironic"), "--config-file", str(self.config_path)],
+            self.log_path,
+        )
+        self._process.start()
+        self._process.wait_ready(
+            self._lists_hardware_types, self.startup_timeout, failure=self._fatal_log_line
+        )
+        self.startup_seconds = time.monotonic() - started
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.stop()
+            self._process = None
+
+    def __enter__(self) -> IronicService:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- clients -----------------------------------------------------------------
+
+    def connection(self) -> Connection:
+        """An openstacksdk connection to this Ironic (noauth; clouds.yaml and OS_* ignored)."""
+        import openstack
+
+        return openstack.connect(
+            load_yaml_config=False, load_envvars=False,
+            auth_type='none', baremetal_endpoint_override=self.url,
+        )  # fmt: skip
+
+    def api_get(self, path: str) -> Any:
+        """GET ``path`` from the API at its latest microversion; the decoded JSON body."""
+        response = requests.get(
+            self.url + path, headers={_API_VERSION_HEADER: "latest"}, timeout=10
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def reset(self) -> None:
+        """Delete every node, whatever its state, so the next test starts from none."""
+        baremetal = self.connection().baremetal
+        for node in baremetal.nodes():
+            baremetal.set_node_maintenance(node.id, reason="test reset")
+            baremetal.delete_node(node.id)
+
+    # -- config ------------------------------------------------------------------
+
+    def write_config(self) -> Path:
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.optionxform = str  # type: ignore[assignment,method-assign]  # keep key case
+        for section, options in self._config_sections().items():
+            parser[section] = {key: _ini_value(value) for key, value in options.items()}
+        with self.config_path.open("w") as handle:
+            parser.write(handle)
+        return self.config_path
+
+    def _config_sections(self) -> dict[str, dict[str, object]]:
+        default: dict[str, object] = {
+            "auth_strategy": "noauth",
+            # Only the combined `ironic` executable accepts it; it is also what sqlite needs.
+            "rpc_transport": "none",
+            "host": "oneview-test-conductor",
+            "debug": self.debug,
+            "use_stderr": True,
+            "state_path": self.workdir,
+            "minimum_memory_warning_only": True,
+            "enabled_hardware_types": self.hardware_types,
+        }
+        for family, names in self.interfaces.items():
+            default[f"enabled_{family}_interfaces"] = names
+        sections: dict[str, dict[str, object]] = {
+            "DEFAULT": default,
+            "api": {"host_ip": LOOPBACK, "port": self.port},
+            "database": {"connection": f"sqlite:///{self.database_path}"},
+            "dhcp": {"dhcp_provider": "none"},
+            # The default (60 s) is how long a SIGTERM takes to stop the process.
+            "conductor": {"graceful_shutdown_timeout": 1, **self.conductor},
+            "oslo_concurrency": {"lock_path": self.workdir / "locks"},
+        }
+        if self.oneview:
+            sections["oneview"] = dict(self.oneview)
+        for name, options in self.sections.items():
+            sections.setdefault(name, {}).update(options)
+        return sections
+
+    # -- startup -----------------------------------------------------------------
+
+    def _create_schema(self) -> None:
+        """Copy a cached empty database (``ironic-dbsync create_schema`` takes ~2 s)."""
+        version = importlib.metadata.version("ironic")
+        template = cached_file(f"ironic-{version}-schema.sqlite", _build_schema)
+        shutil.copyfile(template, self.database_path)
+
+    def _lists_hardware_types(self) -> bool:
+        try:
+            drivers = self.api_get("/v1/drivers?type=dynamic")["drivers"]
+        except (requests.RequestException, ValueError, KeyError):
+            return False
+        return set(self.hardware_types) <= {driver["name"] for driver in drivers}
+
+    def _fatal_log_line(self) -> str | None:
+        try:
+            text = self.log_text()
+        except FileNotFoundError:
+            return None
+        for line in text.splitlines():
+            if any(marker in line for marker in FATAL_LOG_MARKERS):
+                return f"logged a fatal error: {line.strip()}"
+        return None
+
+
+def _registered_hardware_types(names: Sequence[str]) -> tuple[str, ...]:
+    group = "ironic.hardware.types"
+    registered = {ep.name for ep in importlib.metadata.entry_points(group=group)}
+    missing = [name for name in names if name not in registered]
+    if missing:
+        raise ValueError(
+            f"hardware_types: {missing} not registered under the {group!r} entry point; "
+            f"registered: {', '.join(sorted(registered))}"
+        )
+    return tuple(names)
+
+
+def _merge_interfaces(overrides: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    unknown = set(overrides) - set(INTERFACE_FAMILIES)
+    if unknown:
+        raise ValueError(
+            f"interfaces: unknown interface families {sorted(unknown)}; "
+            f"allowed: {', '.join(INTERFACE_FAMILIES)}"
+        )
+    merged = {}
+    for family in INTERFACE_FAMILIES:
+        chosen = tuple(overrides.get(family, DEFAULT_INTERFACES[family]))
+        own = [name for name in project_interfaces(family) if name not in chosen]
+        merged[family] = (*own, *chosen)
+    return merged
+
+
+def _ini_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | Path | int | float):
+        return str(value)
+    if isinstance(value, Iterable):
+        return ",".join(str(item) for item in value)
+    raise TypeError(f"config value {value!r}: expected a str, number, bool, path or list")
+
+
+def _build_schema(database: Path) -> None:
+    config = database.with_suffix(".conf")
+    config.write_text(f"[database]\nconnection = sqlite:///{database}\n")
+    run_checked(
+        "ironic-dbsync",
+        [console_script("ironic-dbsync"), "--config-file", str(config), "create_schema"],
+        database.with_suffix(".log"),
+    )

@@ -1,0 +1,172 @@
+"""A server subprocess on loopback: start it with its output in a log file, wait until a
+probe says it is ready, and stop it (its whole process group) when done."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+LOG = logging.getLogger(__name__)
+
+LOOPBACK = "127.0.0.1"
+
+
+class ServiceStartError(RuntimeError):
+    """A service did not become ready; the message carries the tail of its log."""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((LOOPBACK, 0))
+        return int(sock.getsockname()[1])
+
+
+def log_tail(path: Path, lines: int = 40) -> str:
+    """The last ``lines`` lines of a log file ('' when it does not exist yet)."""
+    try:
+        text = path.read_text(errors="replace")
+    except FileNotFoundError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def run_checked(name: str, argv: Sequence[str], log_path: Path, **kwargs: object) -> None:
+    """Run a setup command to completion, appending its output to ``log_path``."""
+    with log_path.open("ab") as log:
+        result = subprocess.run(  # noqa: S603 - argv is built by the harness, not from input
+            list(argv), stdout=log, stderr=subprocess.STDOUT, check=False, **kwargs
+        )
+    if result.returncode != 0:
+        raise ServiceStartError(
+            f"{name}: {argv[0]} exited with {result.returncode}; "
+            f"last lines of {log_path}:\n{log_tail(log_path)}"
+        )
+
+
+class ServiceProcess:
+    """One long-running server process and its log file."""
+
+    def __init__(
+        self, name: str, argv: Sequence[str], log_path: Path, env: dict[str, str] | None = None
+    ) -> None:
+        self.name = name
+        self.argv = list(argv)
+        self.log_path = log_path
+        self.env = env
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc else None
+
+    def is_running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def start(self) -> None:
+        with self.log_path.open("ab") as log:
+            # A new session, so that stop() can end the workers the server forks, too.
+            self._proc = subprocess.Popen(  # noqa: S603 - argv is built by the harness
+                self.argv,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=self.env,
+                start_new_session=True,
+            )
+        LOG.debug("%s started, pid %s, log %s", self.name, self._proc.pid, self.log_path)
+
+    def wait_ready(
+        self,
+        probe: Callable[[], bool],
+        timeout: float,
+        failure: Callable[[], str | None] = lambda: None,
+    ) -> float:
+        """Poll ``probe`` until it returns True; return the seconds it took.
+
+        ``failure`` may report a fatal condition seen early (a log line) so a broken
+        start fails at once instead of at the timeout. Any failure raises
+        :class:`ServiceStartError` with the log tail.
+        """
+        started = time.monotonic()
+        deadline = started + timeout
+        while True:
+            if not self.is_running():
+                self._fail(f"exited with {self._proc.returncode if self._proc else None}")
+            reason = failure()
+            if reason:
+                self._fail(reason)
+            if probe():
+                return time.monotonic() - started
+            if time.monotonic() > deadline:
+                self._fail(f"was not ready after {timeout:.0f} s")
+            time.sleep(0.1)
+
+    def _fail(self, reason: str) -> None:
+        # A server that failed to start often ignores SIGTERM (Ironic does): no grace.
+        self.kill()
+        raise ServiceStartError(
+            f"{self.name} {reason}; last lines of {self.log_path}:\n{log_tail(self.log_path)}"
+        )
+
+    def kill(self) -> None:
+        """SIGKILL the process group at once."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            _signal_group(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """SIGTERM the process group, then SIGKILL what is left after ``timeout``."""
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            _signal_group(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                LOG.warning("%s did not stop within %.0f s, killing it", self.name, timeout)
+        # Workers may outlive a master that exited; the group id is the master's pid.
+        _signal_group(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def _signal_group(pgid: int, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, sig)
+
+
+def cache_dir() -> Path:
+    """Where expensive, version-keyed test artifacts are kept between runs.
+
+    ``$ONEVIEW_TEST_CACHE`` when set, else a directory in the system temp dir.
+    """
+    configured = os.environ.get("ONEVIEW_TEST_CACHE")
+    base = Path(configured) if configured else Path(tempfile.gettempdir()) / "oneview-test-cache"
+    base.mkdir(parents=True, exist_ok=True)
+    return base
+
+
+def cached_file(name: str, build: Callable[[Path], None]) -> Path:
+    """The file ``name`` in :func:`cache_dir`, made by ``build(path)`` when missing.
+
+    ``name`` must change whenever the content would (put versions in it). The file is built
+    in a scratch directory and renamed into place, so concurrent runs never see half a file.
+    """
+    target = cache_dir() / name
+    if target.exists():
+        return target
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix="build-") as scratch:
+        built = Path(scratch) / name
+        build(built)
+        os.replace(built, target)
+    return target

@@ -1,0 +1,32 @@
+"""Fixtures for the Ironic driver tests: a real Ironic for the session, reset per test.
+
+``oneview_openstack.testing.ironic_unit`` is imported first, before any Ironic module, so
+Ironic's unit-test base classes work here (see its docstring).
+"""
+
+from collections.abc import Iterator
+
+import pytest
+
+import oneview_openstack.testing.ironic_unit  # noqa: F401  must precede other Ironic imports
+from oneview_openstack.testing.ironic_service import IronicService
+
+
+@pytest.fixture(scope="session")
+def ironic_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IronicService]:
+    """One real Ironic (API + conductor) for the whole session, on a free loopback port."""
+    with IronicService(tmp_path_factory.mktemp("ironic")) as service:
+        yield service
+
+
+@pytest.fixture
+def ironic(ironic_service: IronicService) -> Iterator[IronicService]:
+    """The session's Ironic; every node is deleted after the test."""
+    yield ironic_service
+    ironic_service.reset()
+
+
+@pytest.fixture
+def baremetal(ironic: IronicService):
+    """openstacksdk's baremetal proxy on the session's Ironic (reset after the test)."""
+    return ironic.connection().baremetal

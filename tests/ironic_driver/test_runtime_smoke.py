@@ -1,0 +1,82 @@
+"""The runtime foundation: a real Ironic loads the ``oneview`` hardware type from our entry
+point, and Ironic's unit-test base works from this project's tests."""
+
+import pytest
+from ironic.common import driver_factory, states
+from ironic.conductor import task_manager
+
+from oneview_openstack.ironic_driver.hardware import OneViewHardware
+from oneview_openstack.testing.ironic_service import IronicService
+from oneview_openstack.testing.ironic_unit import OneViewDbTestCase
+from oneview_openstack.testing.service_process import ServiceStartError
+
+
+@pytest.mark.functional
+def test_real_ironic_lists_the_oneview_driver(baremetal) -> None:
+    drivers = {driver.name: driver for driver in baremetal.drivers()}
+
+    assert {"oneview", "fake-hardware"} <= set(drivers)
+    assert drivers["oneview"].hosts == ["oneview-test-conductor"]
+
+
+@pytest.mark.functional
+def test_real_ironic_enrolls_and_manages_a_oneview_node(baremetal) -> None:
+    node = baremetal.create_node(
+        driver='oneview', name='smoke-1',
+        properties={'cpus': 2, 'memory_mb': 4096, 'local_gb': 20, 'cpu_arch': 'x86_64'},
+    )  # fmt: skip
+
+    assert node.provision_state == "enroll"
+    assert node.power_interface == "fake"
+    baremetal.set_node_provision_state(node.id, "manage", wait=True, timeout=30)
+    assert baremetal.get_node(node.id).provision_state == "manageable"
+
+
+@pytest.mark.functional
+def test_reset_leaves_the_session_ironic_without_nodes(ironic: IronicService) -> None:
+    baremetal = ironic.connection().baremetal
+    node = baremetal.create_node(driver="oneview", name="smoke-reset")
+    baremetal.set_node_provision_state(node.id, "manage", wait=True, timeout=30)
+
+    ironic.reset()
+
+    assert list(baremetal.nodes()) == []
+
+
+@pytest.mark.functional
+def test_unknown_interface_is_refused_by_the_real_api(baremetal) -> None:
+    from openstack import exceptions
+
+    with pytest.raises(exceptions.BadRequestException, match="direct"):
+        baremetal.create_node(driver="oneview", name="smoke-2", deploy_interface="direct")
+
+
+@pytest.mark.functional
+def test_start_fails_with_the_log_when_a_hardware_type_cannot_register(tmp_path) -> None:
+    # manual-management supports no deploy interface among the enabled ones (only `fake`)
+    service = IronicService(tmp_path, hardware_types=["oneview", "manual-management"])
+
+    with pytest.raises(ServiceStartError, match="Failed to register hardware types") as caught:
+        service.start()
+
+    assert "hardware type 'manual-management'" in str(caught.value)
+    assert str(service.log_path) in str(caught.value)
+
+
+def test_unregistered_hardware_type_is_refused_before_starting(tmp_path) -> None:
+    with pytest.raises(ValueError, match=r"\['oneview-typo'\] not registered"):
+        IronicService(tmp_path, hardware_types=["oneview-typo"])
+
+
+class OneViewNodeInIronicTestDbTestCase(OneViewDbTestCase):
+    def test_oneview_node_runs_with_the_oneview_hardware_type(self) -> None:
+        node = self.create_node(power_interface=None, management_interface=None)
+
+        driver_factory.check_and_update_node_interfaces(node)
+        node.save()
+
+        assert isinstance(driver_factory.get_hardware_type("oneview"), OneViewHardware)
+        with task_manager.acquire(self.context, node.uuid) as task:
+            assert (task.node.power_interface, task.node.management_interface) == ("fake", "fake")
+            task.driver.power.set_power_state(task, states.POWER_ON)
+            assert task.driver.power.get_power_state(task) == states.POWER_ON
