@@ -274,6 +274,12 @@ class NetworkSetManager(ResourceManager[NetworkSet]):
         assert isinstance(result, NetworkSet)
         return result
 
+    def update(self, network_set: NetworkSet, *, timeout: float | None = None) -> NetworkSet:
+        """PUT the edited set with ``If-Match``; ``ETagMismatch`` if it changed meanwhile."""
+        result = self._put(network_set, wait=True, timeout=timeout)
+        assert isinstance(result, NetworkSet)
+        return result
+
     def modify(
         self, ref: Ref, change: Callable[[NetworkSet], bool | None], *, timeout: float | None = None
     ) -> NetworkSet:
