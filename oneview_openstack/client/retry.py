@@ -80,7 +80,9 @@ def is_idempotent(method: str, override: bool | None = None) -> bool:
 
 
 def retryable_exception(exc: requests.RequestException, idempotent: bool) -> bool:
-    """Whether a transport failure may be retried."""
+    """Whether a transport failure may be retried (never a TLS verification failure)."""
+    if isinstance(exc, requests.exceptions.SSLError):
+        return False
     if isinstance(exc, requests.ConnectTimeout):
         return True
     if isinstance(exc, requests.ConnectionError) and _never_sent(exc):

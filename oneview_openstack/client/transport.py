@@ -98,8 +98,9 @@ class Transport:
         self._api_version_cap = api_version_cap
         self._api_version: int | None = None
         self._version_lock = threading.Lock()
+        # verify is passed per request: a Session.verify would lose against REQUESTS_CA_BUNDLE.
+        self._verify = verify
         self._session = requests.Session()
-        self._session.verify = verify
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
         self._session.mount("https://", adapter)
         self._session.mount("http://", adapter)
@@ -244,7 +245,13 @@ class Transport:
         status: int | None = None
         try:
             response = self._session.request(
-                method, url, json=body, params=params, headers=headers, timeout=self.timeout
+                method,
+                url,
+                json=body,
+                params=params,
+                headers=headers,
+                timeout=self.timeout,
+                verify=self._verify,
             )
             status = response.status_code
             return response
