@@ -118,7 +118,8 @@ class OneViewClient:
 
     def connect(self) -> OneViewClient:
         """Negotiate the API version and log in now instead of on the first call."""
-        self._auth.token(self._transport) if self._transport.api_version else None
+        self._transport.api_version  # noqa: B018 - negotiates
+        self._auth.token(self._transport)
         return self
 
     def close(self) -> None:

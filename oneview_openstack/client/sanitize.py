@@ -54,15 +54,3 @@ def sanitize(value: Any) -> Any:
     if isinstance(value, str):
         return _INLINE_SECRET.sub(lambda m: m.group(1) + MASK, value)
     return value
-
-
-def mask_known(text: str, secrets: tuple[str | None, ...]) -> str:
-    """Replace every occurrence of the given secret strings in *text* by ``***``.
-
-    Used as a last line of defence on exception texts built from server messages, in case
-    the server echoes a password or token back.
-    """
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, MASK)
-    return text

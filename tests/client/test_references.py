@@ -1,10 +1,17 @@
 """A resource can be named by UUID, by URI or by the resource itself; bad names are refused."""
 
+import socket
 import warnings
 
 import pytest
 
-from oneview_openstack.client import InsecureConnectionWarning, OneViewClient, ServerHardware
+from oneview_openstack.client import (
+    ConnectionFailed,
+    InsecureConnectionWarning,
+    OneViewClient,
+    RetryPolicy,
+    ServerHardware,
+)
 
 URI = "/rest/server-hardware/30303437-3034-4D32-3230-313133364752"
 
@@ -78,3 +85,16 @@ def test_list_validates_arguments_before_any_request(client):
         client.server_hardware.list(page_size=0)
     with pytest.raises(ValueError, match="contains a quote"):
         client.server_hardware.list({"name": "it's"})
+
+
+def test_nothing_listening_is_a_connection_failure_after_the_retries():
+    with socket.socket() as sock:  # a loopback port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    policy = RetryPolicy(attempts=2, backoff=0)
+    client = OneViewClient(f"https://127.0.0.1:{port}", "a", "b", retries=policy)
+    with pytest.raises(ConnectionFailed) as caught:
+        client.server_hardware.get("X")
+    assert str(caught.value).startswith(
+        f"GET /rest/version failed after 2 attempts: could not reach https://127.0.0.1:{port}"
+    )

@@ -59,3 +59,7 @@ def test_which_transport_failures_are_retried():
     assert retryable_exception(reset, idempotent=True)
     assert retryable_exception(requests.ReadTimeout(), idempotent=True)
     assert not retryable_exception(requests.ReadTimeout(), idempotent=False)
+
+
+def test_tls_verification_failures_are_never_retried():
+    assert not retryable_exception(requests.exceptions.SSLError("bad cert"), idempotent=True)
