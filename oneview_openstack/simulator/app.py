@@ -167,7 +167,7 @@ class SimulatorApp:
                     ticker.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await ticker
-                self.appliance.store.commit()
+                self.appliance.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 

@@ -8,8 +8,13 @@ from typing import Any
 from oneview_openstack.simulator import resources, seed
 from oneview_openstack.simulator.auth import Sessions, users_from_seed
 from oneview_openstack.simulator.clock import Clock
-from oneview_openstack.simulator.config import SimulatorConfig, apply_runtime_changes
+from oneview_openstack.simulator.config import (
+    SimulatorConfig,
+    apply_runtime_changes,
+    runtime_settings,
+)
 from oneview_openstack.simulator.faults import Faults
+from oneview_openstack.simulator.persistence import StateFile
 from oneview_openstack.simulator.router import Blueprint, Router
 from oneview_openstack.simulator.store import Store
 from oneview_openstack.simulator.tasks import TaskEngine
@@ -35,7 +40,18 @@ class Appliance:
         self.sessions = Sessions(
             self.clock, users_from_seed(self._datacenter.users), config.idle_timeout
         )
-        self.reset()
+        self._initial_settings = runtime_settings(config)
+        self.state: StateFile | None = None
+        if config.state_file is not None:
+            self.state = StateFile(config.state_file, self.store)
+        if self.state is not None and self.state.exists():
+            self.state.restore()
+            self.tasks.reload()
+            self.state.compact()
+        else:
+            self.reset()
+        if self.state is not None:
+            self.store.listeners.append(self.state.append)
 
     def reset(self) -> None:
         """Back to the seed datacenter: no sessions, faults, counters or tasks."""
@@ -45,6 +61,15 @@ class Appliance:
         self.faults.clear()
         self.counters.clear()
         self.tasks.reload()
+        self.configure(self._initial_settings)
+        if self.state is not None:
+            self.state.compact()
+
+    def close(self) -> None:
+        """Clean shutdown: the state file gets a fresh snapshot."""
+        self.store.commit()
+        if self.state is not None:
+            self.state.close()
 
     def configure(self, changes: dict[str, Any]) -> None:
         """Change run-time settings (operator API); raises 400 on a bad one."""

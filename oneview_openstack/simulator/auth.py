@@ -32,6 +32,7 @@ class User:
 class Session:
     user: User
     last_used: float
+    idle_timeout: float | None = None  # set by POST /rest/sessions/idle-timeout
 
 
 def users_from_seed(entries: list[dict[str, Any]]) -> dict[str, User]:
@@ -41,12 +42,15 @@ def users_from_seed(entries: list[dict[str, Any]]) -> dict[str, User]:
     }
 
 
-def login_failed() -> ApiError:
+LOCAL_DOMAIN = "LOCAL"
+
+
+def login_failed(details: str = "The user name or password is not valid.") -> ApiError:
     return ApiError(
         400,
         "AUTHN_AUTH_FAIL",
         "Invalid username or password.",
-        details="The user name or password is not valid.",
+        details=details,
         recommended_actions=["Enter correct credentials and try again."],
     )
 
@@ -60,12 +64,24 @@ class Sessions:
         self._sessions: dict[str, Session] = {}
         self.idle_timeout = idle_timeout
 
-    def login(self, user_name: Any, password: Any) -> str:
-        user = self._users.get(user_name) if isinstance(user_name, str) else None
-        if (
-            user is None
-            or not isinstance(password, str)
-            or not hmac.compare_digest(user.password.encode(), password.encode())
+    def login(self, body: dict[str, Any]) -> str:
+        """A new session id for the body of ``POST /rest/login-sessions``.
+
+        Every failure is the same 400 AUTHN_AUTH_FAIL a real appliance gives;
+        the details say which field was missing, never what a password was.
+        """
+        for name in ("userName", "password"):
+            if not isinstance(body.get(name), str) or not body[name]:
+                raise login_failed(f"The login request has no {name} (a non-empty string).")
+        domain = body.get("authLoginDomain") or LOCAL_DOMAIN
+        if not isinstance(domain, str) or domain.upper() != LOCAL_DOMAIN:
+            raise login_failed(
+                f"The login domain {domain!r} is not configured; the appliance knows "
+                f"{LOCAL_DOMAIN!r} only."
+            )
+        user = self._users.get(body["userName"])
+        if user is None or not hmac.compare_digest(
+            user.password.encode(), body["password"].encode()
         ):
             raise login_failed()
         session_id = secrets.token_urlsafe(32)
@@ -74,17 +90,25 @@ class Sessions:
 
     def authenticate(self, session_id: str | None) -> User | None:
         """The session's user, or None if the id is unknown or idle too long."""
+        session = self.session(session_id)
+        return session.user if session else None
+
+    def session(self, session_id: str | None) -> Session | None:
+        """The live session (its idle clock restarted), or None."""
         if not session_id:
             return None
         session = self._sessions.get(session_id)
         if session is None:
             return None
         now = self._clock.now()
-        if now - session.last_used > self.idle_timeout:
+        if now - session.last_used > self.effective_idle_timeout(session):
             del self._sessions[session_id]
             return None
         session.last_used = now
-        return session.user
+        return session
+
+    def effective_idle_timeout(self, session: Session) -> float:
+        return self.idle_timeout if session.idle_timeout is None else session.idle_timeout
 
     def logout(self, session_id: str | None) -> bool:
         return self._sessions.pop(session_id or "", None) is not None

@@ -33,6 +33,10 @@ class SimulatorConfig:
 RUNTIME_SETTINGS = ("time_scale", "idle_timeout", "api_version", "max_page_size")
 
 
+def runtime_settings(config: SimulatorConfig) -> dict[str, Any]:
+    return {name: getattr(config, name) for name in RUNTIME_SETTINGS}
+
+
 def apply_runtime_changes(config: SimulatorConfig, changes: dict[str, Any]) -> None:
     """Validate every change first, then apply them all (nothing half-applied)."""
     for name in changes:

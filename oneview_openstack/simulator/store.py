@@ -119,6 +119,19 @@ class Store:
         for doc in docs:
             self._collections.setdefault(collection_of(doc["uri"]), {})[doc["uri"]] = doc
 
+    def replay(self, changes: Iterable[Change]) -> None:
+        """Apply recorded changes (a journal) as they were, without recording them."""
+        for op, uri, doc in changes:
+            if op == "put" and doc is not None:
+                self._collections.setdefault(collection_of(uri), {})[uri] = doc
+            else:
+                self._collections.get(collection_of(uri), {}).pop(uri, None)
+
+    def documents(self) -> Iterator[Doc]:
+        """Every stored document, internal ones included (for snapshots)."""
+        for docs in self._collections.values():
+            yield from docs.values()
+
     def clear(self) -> None:
         self._collections.clear()
         self._pending.clear()

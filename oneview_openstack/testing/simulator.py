@@ -221,6 +221,22 @@ class SimulatorHandle:
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
 
+    def login(self, username: str | None = None, password: str | None = None) -> str:
+        """A new login session id (the administrator's unless told otherwise)."""
+        response = requests.post(
+            self.url + "/rest/login-sessions",
+            json={
+                "userName": username or self.username,
+                "password": password or self.password,
+                "loginMsgAck": True,
+            },
+            headers={"X-API-Version": "2000"},
+            verify=self.verify,
+            timeout=_OPERATOR_TIMEOUT,
+        )
+        response.raise_for_status()
+        return str(response.json()["sessionID"])
+
     def argv(self) -> list[str]:
         argv = [sys.executable, "-m", "oneview_openstack.simulator.main"]
         argv += ["--host", LOOPBACK, "--port", str(self.port), "--port-file", str(self.port_file)]
