@@ -16,12 +16,10 @@ that a hardware type could not be registered (Ironic itself keeps running in tha
 
 from __future__ import annotations
 
-import configparser
 import importlib.metadata
 import shutil
-import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -32,8 +30,10 @@ from oneview_openstack.testing.service_process import (
     LOOPBACK,
     ServiceProcess,
     cached_file,
+    console_script,
     free_port,
     run_checked,
+    write_ini,
 )
 
 if TYPE_CHECKING:
@@ -83,20 +83,6 @@ def project_interfaces(family: str) -> list[str]:
         for ep in importlib.metadata.entry_points(group=group)
         if ep.value.startswith(_OWN_PACKAGE)
     )
-
-
-def console_script(name: str) -> str:
-    """Path of a console script of this interpreter's environment."""
-    beside = Path(sys.executable).parent / name
-    if beside.exists():
-        return str(beside)
-    found = shutil.which(name)
-    if found is None:
-        raise FileNotFoundError(
-            f"console script {name!r} is neither beside {sys.executable} nor on PATH; "
-            "install the project with its 'ironic' extra"
-        )
-    return found
 
 
 class IronicService:
@@ -216,13 +202,7 @@ class IronicService:
     # -- config ------------------------------------------------------------------
 
     def write_config(self) -> Path:
-        parser = configparser.ConfigParser(interpolation=None)
-        parser.optionxform = str  # type: ignore[assignment,method-assign]  # keep key case
-        for section, options in self._config_sections().items():
-            parser[section] = {key: _ini_value(value) for key, value in options.items()}
-        with self.config_path.open("w") as handle:
-            parser.write(handle)
-        return self.config_path
+        return write_ini(self.config_path, self._config_sections())
 
     def _config_sections(self) -> dict[str, dict[str, object]]:
         default: dict[str, object] = {
@@ -304,16 +284,6 @@ def _merge_interfaces(overrides: Mapping[str, Sequence[str]]) -> dict[str, tuple
         own = [name for name in project_interfaces(family) if name not in chosen]
         merged[family] = (*own, *chosen)
     return merged
-
-
-def _ini_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str | Path | int | float):
-        return str(value)
-    if isinstance(value, Iterable):
-        return ",".join(str(item) for item in value)
-    raise TypeError(f"config value {value!r}: expected a str, number, bool, path or list")
 
 
 def _build_schema(database: Path) -> None:

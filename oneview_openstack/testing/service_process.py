@@ -3,15 +3,18 @@ probe says it is ready, and stop it (its whole process group) when done."""
 
 from __future__ import annotations
 
+import configparser
 import contextlib
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 LOG = logging.getLogger(__name__)
@@ -170,3 +173,41 @@ def cached_file(name: str, build: Callable[[Path], None]) -> Path:
         build(built)
         os.replace(built, target)
     return target
+
+
+def console_script(name: str) -> str:
+    """Path of a console script of this interpreter's environment."""
+    beside = Path(sys.executable).parent / name
+    if beside.exists():
+        return str(beside)
+    found = shutil.which(name)
+    if found is None:
+        raise FileNotFoundError(
+            f"console script {name!r} is neither beside {sys.executable} nor on PATH; "
+            "install the project with its 'ironic' and 'neutron' extras"
+        )
+    return found
+
+
+def write_ini(path: Path, sections: Mapping[str, Mapping[str, object]]) -> Path:
+    """Write an oslo.config file: lists comma-joined, booleans ``true``/``false``.
+
+    Comments are never written on a value's line: oslo.config would keep them in the value.
+    """
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]  # keep key case
+    for section, options in sections.items():
+        parser[section] = {key: ini_value(value) for key, value in options.items()}
+    with path.open("w") as handle:
+        parser.write(handle)
+    return path
+
+
+def ini_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | Path | int | float):
+        return str(value)
+    if isinstance(value, Iterable):
+        return ",".join(str(item) for item in value)
+    raise TypeError(f"config value {value!r}: expected a str, number, bool, path or list")

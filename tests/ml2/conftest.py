@@ -1,0 +1,27 @@
+"""Fixtures for the ML2 driver tests: a real Neutron API for the session, reset per test."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from oneview_openstack.testing.neutron_service import NeutronService
+
+
+@pytest.fixture(scope="session")
+def neutron_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NeutronService]:
+    """One real Neutron (ML2 flat+vlan, this project's mechanism drivers) for the session."""
+    with NeutronService(tmp_path_factory.mktemp("neutron")) as service:
+        yield service
+
+
+@pytest.fixture
+def neutron(neutron_service: NeutronService) -> Iterator[NeutronService]:
+    """The session's Neutron; every port, subnet and network is deleted after the test."""
+    yield neutron_service
+    neutron_service.reset()
+
+
+@pytest.fixture
+def network(neutron: NeutronService):
+    """openstacksdk's network proxy on the session's Neutron (reset after the test)."""
+    return neutron.connection().network
