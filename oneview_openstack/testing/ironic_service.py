@@ -192,12 +192,27 @@ class IronicService:
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace")
 
-    def reset(self) -> None:
-        """Delete every node, whatever its state, so the next test starts from none."""
+    def reset(self, timeout: float = 30.0) -> None:
+        """Delete every node, whatever its state, so the next test starts from none.
+
+        Nodes are put in maintenance (deletable in any state) and unprotected first; a node
+        still locked by a running conductor task is retried until ``timeout``.
+        """
+        from openstack import exceptions
+
         baremetal = self.connection().baremetal
-        for node in baremetal.nodes():
-            baremetal.set_node_maintenance(node.id, reason="test reset")
-            baremetal.delete_node(node.id)
+        deadline = time.monotonic() + timeout
+        while nodes := list(baremetal.nodes(fields=["uuid", "protected"])):
+            for node in nodes:
+                try:
+                    if node.is_protected:
+                        baremetal.update_node(node.id, is_protected=False)
+                    baremetal.set_node_maintenance(node.id, reason="test reset")
+                    baremetal.delete_node(node.id, ignore_missing=True)
+                except exceptions.ConflictException:
+                    if time.monotonic() > deadline:
+                        raise
+            time.sleep(0.1)
 
     # -- config ------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from ironic.common import driver_factory, states
 from ironic.conductor import task_manager
 
 from oneview_openstack.ironic_driver.hardware import OneViewHardware
+from oneview_openstack.testing.ironic_nodes import move_node
 from oneview_openstack.testing.ironic_service import IronicService
 from oneview_openstack.testing.ironic_unit import OneViewDbTestCase
 from oneview_openstack.testing.service_process import ServiceStartError
@@ -28,19 +29,22 @@ def test_real_ironic_enrolls_and_manages_a_oneview_node(baremetal) -> None:
 
     assert node.provision_state == "enroll"
     assert node.power_interface == "fake"
-    baremetal.set_node_provision_state(node.id, "manage", wait=True, timeout=30)
-    assert baremetal.get_node(node.id).provision_state == "manageable"
+    assert move_node(baremetal, node.id, "manage").provision_state == "manageable"
 
 
 @pytest.mark.functional
-def test_reset_leaves_the_session_ironic_without_nodes(ironic: IronicService) -> None:
+def test_reset_deletes_even_a_deployed_protected_node(ironic: IronicService) -> None:
     baremetal = ironic.connection().baremetal
     node = baremetal.create_node(driver="oneview", name="smoke-reset")
-    baremetal.set_node_provision_state(node.id, "manage", wait=True, timeout=30)
+    baremetal.create_port(node_uuid=node.id, address="52:54:00:aa:bb:01")
+    for verb in ("manage", "provide", "active"):
+        move_node(baremetal, node.id, verb)
+    baremetal.update_node(node.id, is_protected=True)
 
     ironic.reset()
 
     assert list(baremetal.nodes()) == []
+    assert list(baremetal.ports()) == []
 
 
 @pytest.mark.functional
