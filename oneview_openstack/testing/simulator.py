@@ -36,6 +36,7 @@ DEFAULT_TIME_SCALE = 0.01
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
 _OPERATOR_TIMEOUT = 30.0
+TERMINAL_TASK_STATES = frozenset({"Completed", "Warning", "Error", "Terminated", "Killed"})
 
 
 class SimulatorStartError(RuntimeError):
@@ -172,6 +173,48 @@ class OperatorClient:
         return response.json() if response.content else None
 
 
+class RestSession:
+    """A logged-in user speaking plain HTTP (``requests``) to the simulator's ``/rest`` API.
+
+    Deliberately not the project's OneView client: tests of the simulator
+    should not depend on the code they are used to check.
+    """
+
+    def __init__(self, handle: SimulatorHandle, session_id: str, api_version: int) -> None:
+        self.handle = handle
+        self.headers = {"auth": session_id, "X-API-Version": str(api_version)}
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        timeout: float = _OPERATOR_TIMEOUT,
+        headers: dict[str, str] | None = None,
+    ) -> requests.Response:
+        """``path`` is relative to the appliance (``/rest/...``); ``headers`` are extra."""
+        return requests.request(
+            method,
+            self.handle.url + path,
+            json=body,
+            headers={**self.headers, **(headers or {})},
+            verify=self.handle.verify,
+            timeout=timeout,
+        )
+
+    def wait_task(self, uri: str, timeout: float = 30.0) -> dict[str, Any]:
+        """Poll a task until it reaches a terminal state; returns the task."""
+        deadline = time.monotonic() + timeout
+        while True:
+            task: dict[str, Any] = self.call("GET", uri).json()
+            if task.get("taskState") in TERMINAL_TASK_STATES:
+                return task
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"task {uri} still {task.get('taskState')} after {timeout} s")
+            time.sleep(0.02)
+
+
 class SimulatorHandle:
     """One simulator subprocess and how to reach it.
 
@@ -236,6 +279,15 @@ class SimulatorHandle:
         )
         response.raise_for_status()
         return str(response.json()["sessionID"])
+
+    def rest(
+        self,
+        username: str | None = None,
+        password: str | None = None,
+        api_version: int = 4600,
+    ) -> RestSession:
+        """Log in and return a :class:`RestSession` (the administrator's by default)."""
+        return RestSession(self, self.login(username, password), api_version)
 
     def argv(self) -> list[str]:
         argv = [sys.executable, "-m", "oneview_openstack.simulator.main"]
