@@ -1,6 +1,8 @@
 """The runtime foundation: a real Ironic loads the ``oneview`` hardware type from our entry
 point, and Ironic's unit-test base works from this project's tests."""
 
+import configparser
+
 import pytest
 from ironic.common import driver_factory, states
 from ironic.conductor import task_manager
@@ -70,6 +72,28 @@ def test_start_fails_with_the_log_when_a_hardware_type_cannot_register(tmp_path)
 def test_unregistered_hardware_type_is_refused_before_starting(tmp_path) -> None:
     with pytest.raises(ValueError, match=r"\['oneview-typo'\] not registered"):
         IronicService(tmp_path, hardware_types=["oneview-typo"])
+
+
+def test_config_carries_oneview_options_periodic_intervals_and_extra_sections(tmp_path) -> None:
+    service = IronicService(
+        tmp_path,
+        oneview={"manager_url": "https://127.0.0.1:8443", "allow_insecure_connections": False},
+        conductor={"sync_power_state_interval": 2},
+        sections={"neutron": {"auth_type": "none"}},
+        interfaces={"deploy": ["fake", "direct"]},
+    )
+
+    config = configparser.ConfigParser(interpolation=None)
+    config.read(service.write_config())
+
+    assert config["oneview"]["manager_url"] == "https://127.0.0.1:8443"
+    assert config["oneview"]["allow_insecure_connections"] == "false"
+    assert config["conductor"]["sync_power_state_interval"] == "2"
+    assert config["conductor"]["graceful_shutdown_timeout"] == "1"
+    assert config["neutron"]["auth_type"] == "none"
+    assert config["DEFAULT"]["enabled_deploy_interfaces"] == "fake,direct"
+    assert config["DEFAULT"]["enabled_hardware_types"] == "oneview,fake-hardware"
+    assert config["api"]["port"] == str(service.port)
 
 
 class OneViewNodeInIronicTestDbTestCase(OneViewDbTestCase):
