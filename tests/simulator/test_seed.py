@@ -159,12 +159,13 @@ def test_profile_applied_by_a_oneview_user_is_on_its_server_and_bay(
 
 
 def test_every_server_reports_local_storage_with_a_boot_volume(cols: dict[str, list[dict]]) -> None:
-    storage = {d["serverHardwareUri"]: d["localStorage"] for d in cols[LOCAL_STORAGE]}
+    storage = {d["serverHardwareUri"]: d for d in cols[LOCAL_STORAGE]}
     frame1_bay1 = next(s for s in cols["server-hardware"] if s["name"] == "Frame1, bay 1")
     data = storage[frame1_bay1["uri"]]["data"][0]
-    assert [d["capacityGB"] for d in data["physicalDrives"]] == [480, 480]
-    assert data["logicalDrives"][0]["raid"] == "RAID1"
-    assert data["logicalDrives"][0]["capacityGB"] == 480
+    assert [d["CapacityGB"] for d in data["PhysicalDrives"]] == [480, 480]
+    (boot,) = data["LogicalDrives"]
+    assert boot["Raid"] == "1"
+    assert boot["CapacityMiB"] * 1024**2 // 1000**3 == 480
     assert set(storage) == {s["uri"] for s in cols["server-hardware"]}
 
 

@@ -245,8 +245,7 @@ def _add_server(build: Build, doc: Doc, server: topo.Server) -> Doc:
     build.add_internal(
         {
             "uri": f"/{LOCAL_STORAGE}/{doc['uuid']}",
-            "serverHardwareUri": doc["uri"],
-            "localStorage": storage.local_storage(doc, model, server.disks_gb),
+            **storage.local_storage(doc, model, server.disks_gb),
         }
     )
     return doc
