@@ -165,7 +165,7 @@ def test_every_server_reports_local_storage_with_a_boot_volume(cols: dict[str, l
     assert [d["CapacityGB"] for d in data["PhysicalDrives"]] == [480, 480]
     (boot,) = data["LogicalDrives"]
     assert boot["Raid"] == "1"
-    assert boot["CapacityMiB"] * 1024**2 // 1000**3 == 480
+    assert round(boot["CapacityMiB"] * 1024**2 / 1000**3) == 480
     assert set(storage) == {s["uri"] for s in cols["server-hardware"]}
 
 
