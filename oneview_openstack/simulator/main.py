@@ -7,10 +7,13 @@ import logging
 import sys
 from pathlib import Path
 
-from oneview_openstack.simulator import server, tls
+import orjson
+
+from oneview_openstack.simulator import openapi, resources, server, tls
 from oneview_openstack.simulator.app import SimulatorApp
 from oneview_openstack.simulator.appliance import Appliance
 from oneview_openstack.simulator.config import DEFAULT_API_VERSION, SimulatorConfig
+from oneview_openstack.simulator.router import Router
 
 LOG = logging.getLogger("oneview_simulator")
 
@@ -32,6 +35,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--idle-timeout", type=float, default=86400.0, help="seconds")
     parser.add_argument("--max-page-size", type=int, help="cap on members per page")
     parser.add_argument("--log-level", default="info")
+    parser.add_argument(
+        "--dump-openapi", type=Path, metavar="FILE", help="write the OpenAPI document and exit"
+    )
     return parser.parse_args(argv)
 
 
@@ -57,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     config = config_from_args(args)
+    if args.dump_openapi:
+        _dump_openapi(args.dump_openapi, config.api_version)
+        return 0
     appliance = Appliance(config)
     sock = server.listen(config.host, config.port)
     port = server.bound_port(sock)
@@ -73,6 +82,13 @@ def main(argv: list[str] | None = None) -> int:
         server.write_port_file(args.port_file, port)
     server.serve(SimulatorApp(appliance), sock, ssl_context, args.log_level)
     return 0
+
+
+def _dump_openapi(path: Path, api_version: int) -> None:
+    routes = Router(resources.blueprints()).routes
+    body = orjson.dumps(openapi.document(routes, api_version), option=orjson.OPT_INDENT_2)
+    path.write_bytes(body + b"\n")
+    print(f"OpenAPI document written to {path}", flush=True)
 
 
 def _url_host(host: str) -> str:

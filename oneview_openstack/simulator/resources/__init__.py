@@ -6,7 +6,7 @@ from oneview_openstack.simulator.router import Blueprint
 
 
 def blueprints() -> list[Blueprint]:
-    from oneview_openstack.simulator import operator
+    from oneview_openstack.simulator import openapi, operator
     from oneview_openstack.simulator.resources import (
         appliance_info,
         connection_templates,
@@ -42,4 +42,5 @@ def blueprints() -> list[Blueprint]:
         interconnects.bp,
         uplink_sets.bp,
         operator.bp,
+        openapi.bp,
     ]
