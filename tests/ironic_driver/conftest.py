@@ -5,6 +5,7 @@ Ironic's unit-test base classes work here (see its docstring).
 """
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -13,9 +14,21 @@ from oneview_openstack.testing.ironic_service import IronicService
 
 
 @pytest.fixture(scope="session")
-def ironic_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IronicService]:
+def ironic_options() -> dict[str, Any]:
+    """Keyword arguments of the session's :class:`IronicService` (``oneview=``, ...).
+
+    Override it in a conftest below this one, e.g. to point ``[oneview]`` at the session's
+    simulator: ``def ironic_options(simulator): return {"oneview": {...}}``.
+    """
+    return {}
+
+
+@pytest.fixture(scope="session")
+def ironic_service(
+    tmp_path_factory: pytest.TempPathFactory, ironic_options: dict[str, Any]
+) -> Iterator[IronicService]:
     """One real Ironic (API + conductor) for the whole session, on a free loopback port."""
-    with IronicService(tmp_path_factory.mktemp("ironic")) as service:
+    with IronicService(tmp_path_factory.mktemp("ironic"), **ironic_options) as service:
         yield service
 
 

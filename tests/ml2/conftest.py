@@ -1,6 +1,7 @@
 """Fixtures for the ML2 driver tests: a real Neutron API for the session, reset per test."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -8,9 +9,17 @@ from oneview_openstack.testing.neutron_service import NeutronService
 
 
 @pytest.fixture(scope="session")
-def neutron_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NeutronService]:
+def neutron_options() -> dict[str, Any]:
+    """Keyword arguments of the session's :class:`NeutronService`; override to change them."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def neutron_service(
+    tmp_path_factory: pytest.TempPathFactory, neutron_options: dict[str, Any]
+) -> Iterator[NeutronService]:
     """One real Neutron (ML2 flat+vlan, this project's mechanism drivers) for the session."""
-    with NeutronService(tmp_path_factory.mktemp("neutron")) as service:
+    with NeutronService(tmp_path_factory.mktemp("neutron"), **neutron_options) as service:
         yield service
 
 
