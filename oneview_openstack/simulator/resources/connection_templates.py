@@ -138,7 +138,7 @@ def update_template(ctx: Ctx) -> Reply:
     is_default = ctx.path == DEFAULT_URI
     current = default_template(ctx.appliance) if is_default else store.require(ctx.path)
     check_type(ctx, body, CONNECTION_TEMPLATE_TYPES)
-    check_etag(ctx, current, body)
+    check_etag(ctx, current)
     bandwidth = parse_bandwidth(
         ctx.appliance, body.get("bandwidth"), "Updating connection-template", current["bandwidth"]
     )

@@ -320,7 +320,7 @@ def update_group(ctx: Ctx) -> Reply:
     """Replace a group (202); its logical interconnects become NOT_CONSISTENT."""
     body = ctx.json_object()
     current = ctx.appliance.store.require(ctx.path)
-    check_etag(ctx, current, body)
+    check_etag(ctx, current)
     fields = validated_fields(ctx, body, current)
     fields["ethernetSettings"].update(
         {k: (current.get("ethernetSettings") or {}).get(k) for k in ("dependentResourceUri", "uri")}

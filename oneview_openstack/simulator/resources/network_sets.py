@@ -180,7 +180,7 @@ def update_network_set(ctx: Ctx) -> Reply:
     """Replace a network set's name, members and native network (202)."""
     body = ctx.json_object()
     current = ctx.appliance.store.require(ctx.path)
-    check_etag(ctx, current, body)
+    check_etag(ctx, current)
     fields = validated_fields(ctx, body, current)
     params = {"uri": current["uri"], "name": fields["name"], "fields": fields}
     task = ctx.appliance.tasks.start(

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from oneview_openstack.simulator.errors import ApiError, bad_request
+from oneview_openstack.simulator.resources.conditional import require_current_etag
 from oneview_openstack.simulator.router import Ctx
 from oneview_openstack.simulator.versions import type_for
 
@@ -115,40 +116,12 @@ def check_type(ctx: Ctx, body: Doc, table: TypeTable) -> None:
         )
 
 
-def check_etag(ctx: Ctx, doc: Doc, body: Doc | None = None) -> None:
-    """412 unless ``If-Match`` (or the body's ``eTag``) names the current eTag.
+def check_etag(ctx: Ctx, doc: Doc) -> None:
+    """412 ETAG_MISMATCH unless ``If-Match`` (or the body's ``eTag``) names the current eTag.
 
-    ``If-Match: *`` skips the check; an empty header counts as absent (oneview-golang
-    always sends one). With no eTag anywhere the change is accepted.
+    One rule for the whole appliance: see ``conditional.require_current_etag``.
     """
-    header = _unquote(ctx.headers.get("if-match", ""))
-    if header == "*":
-        return
-    current = str(doc.get("eTag"))
-    offered = [header] if header else []
-    if isinstance(body, dict) and body.get("eTag") not in (None, ""):
-        offered.append(str(body["eTag"]))
-    for etag in offered:
-        if etag != current:
-            raise ApiError(
-                412,
-                "ETAG_MISMATCH",
-                "The resource was modified since it was retrieved.",
-                details=(
-                    f"The eTag {etag!r} sent for {doc['uri']} does not match its current "
-                    f"eTag {current!r}."
-                ),
-                recommended_actions=["Get the resource again and retry with its current eTag."],
-            )
-
-
-def _unquote(value: str) -> str:
-    value = value.strip()
-    if value.startswith("W/"):
-        value = value[2:]
-    if len(value) >= 2 and value[0] == value[-1] == '"':
-        value = value[1:-1]
-    return value
+    require_current_etag(ctx, doc)
 
 
 def require_name(body: Doc, what: str) -> str:

@@ -297,7 +297,7 @@ def update_network(ctx: Ctx) -> Reply:
     body = ctx.json_object()
     current = ctx.appliance.store.require(ctx.path)
     check_type(ctx, body, ETHERNET_NETWORK_TYPES)
-    check_etag(ctx, current, body)
+    check_etag(ctx, current)
     if "vlanId" in body and body["vlanId"] != current["vlanId"] and current["vlanId"]:
         raise bad_request(
             "CRM_CHANGING_VLAN_ID",

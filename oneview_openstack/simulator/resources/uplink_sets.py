@@ -248,7 +248,7 @@ def update_uplink_set(ctx: Ctx) -> Reply:
     """Replace an uplink set's networks, ports and settings (202)."""
     body = ctx.json_object()
     current = ctx.appliance.store.require(ctx.path)
-    check_etag(ctx, current, body)
+    check_etag(ctx, current)
     fields = validated_fields(ctx, body, current)
     params = {
         "uri": current["uri"],
