@@ -14,7 +14,7 @@ from oneview_openstack.simulator.config import (
     runtime_settings,
 )
 from oneview_openstack.simulator.faults import Faults
-from oneview_openstack.simulator.persistence import StateFile
+from oneview_openstack.simulator.persistence import StateFile, seed_fingerprint
 from oneview_openstack.simulator.router import Blueprint, Router
 from oneview_openstack.simulator.store import Store
 from oneview_openstack.simulator.tasks import TaskEngine
@@ -43,8 +43,10 @@ class Appliance:
         self._initial_settings = runtime_settings(config)
         self.state: StateFile | None = None
         if config.state_file is not None:
-            self.state = StateFile(config.state_file, self.store)
+            fingerprint = seed_fingerprint(config.seed_file or seed.DEFAULT_SEED, config.servers)
+            self.state = StateFile(config.state_file, self.store, fingerprint)
         if self.state is not None and self.state.exists():
+            self._load_seed()
             self.state.restore()
             self.tasks.reload()
             self.state.compact()
@@ -53,16 +55,20 @@ class Appliance:
         if self.state is not None:
             self.store.listeners.append(self.state.append)
 
-    def reset(self) -> None:
-        """Back to the seed datacenter: no sessions, faults, counters or tasks."""
+    def _load_seed(self) -> None:
         self.store.clear()
         self.store.load(self._datacenter.fresh_documents())
+
+    def reset(self) -> None:
+        """Back to the seed datacenter: no sessions, faults, counters or tasks."""
+        self._load_seed()
         self.sessions.expire_all()
         self.faults.clear()
         self.counters.clear()
         self.tasks.reload()
         self.configure(self._initial_settings)
         if self.state is not None:
+            self.state.forget_changes()
             self.state.compact()
 
     def close(self) -> None:

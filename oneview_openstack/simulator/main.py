@@ -13,7 +13,9 @@ from oneview_openstack.simulator import openapi, resources, server, tls
 from oneview_openstack.simulator.app import SimulatorApp
 from oneview_openstack.simulator.appliance import Appliance
 from oneview_openstack.simulator.config import DEFAULT_API_VERSION, SimulatorConfig
+from oneview_openstack.simulator.persistence import StateFileError
 from oneview_openstack.simulator.router import Router
+from oneview_openstack.simulator.seed import SeedError
 
 LOG = logging.getLogger("oneview_simulator")
 
@@ -66,7 +68,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.dump_openapi:
         _dump_openapi(args.dump_openapi, config.api_version)
         return 0
-    appliance = Appliance(config)
+    try:
+        appliance = Appliance(config)
+    except (StateFileError, SeedError) as exc:
+        LOG.error("Cannot start: %s", exc)
+        return 2
     sock = server.listen(config.host, config.port)
     port = server.bound_port(sock)
     ssl_context = None

@@ -1,18 +1,27 @@
 """The state file: the appliance's documents survive a restart, even a crash.
 
-Two files: the *snapshot* (``--state-file FILE``, every document as one JSON
-object, replaced atomically: temporary file, fsync, rename) and the *journal*
-(``FILE.journal``, one JSON line per ``Store.commit``: the documents that request
-changed). A commit is flushed and fsync'd before the request's response is
-sent, so an acknowledged change (a 202 included: its job is a stored document)
-is on disk when the client hears of it.
+The seed is deterministic, so the state file holds only what changed since it:
+the documents requests created or changed, and the URIs they deleted. At
+10,000 servers that keeps the files small, compaction quick, and a restored
+appliance as lean as a fresh one (the seed's documents share their strings;
+documents parsed back from JSON would not).
 
-Start-up loads the snapshot, replays the journal and compacts (a new snapshot,
-an empty journal). A journal line cut short by a crash was never acknowledged
-and is ignored. Replaying a line twice is harmless (every line holds whole
-documents), so a crash between writing a snapshot and emptying the journal
-loses nothing either. The journal is also compacted at clean shutdown, on
-reset and every ``compact_every`` changes.
+Two files, both JSON lines of ``["put", uri, doc]`` / ``["delete", uri, null]``:
+
+- the *snapshot* (``--state-file FILE``): a header line naming the seed it
+  applies to, then one line per changed document; replaced atomically
+  (temporary file, fsync, rename);
+- the *journal* (``FILE.journal``): one line per ``Store.commit`` (the
+  documents one request changed), flushed and fsync'd before the request's
+  response is sent. An acknowledged change (a 202 included: its job is a stored
+  document) is on disk when the client hears of it.
+
+Start-up builds the seed, applies the snapshot, replays the journal and
+compacts (new snapshot, empty journal). A journal line cut short by a crash
+was never acknowledged and is ignored; replaying a line twice is harmless
+(lines hold whole documents), so a crash between writing a snapshot and
+emptying the journal loses nothing. The journal is also compacted at clean
+shutdown, on reset and every ``compact_every`` entries.
 
 Login sessions are not kept: after a restart, clients log in again (401).
 """
@@ -21,9 +30,10 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,17 +48,28 @@ COMPACT_EVERY = 20_000  # journal entries between two snapshots
 
 
 class StateFileError(RuntimeError):
-    """The state file cannot be used (unreadable, another format, in use)."""
+    """The state file cannot be used (unreadable, another format or seed, in use)."""
+
+
+def seed_fingerprint(seed_file: Path, servers: int | None) -> str:
+    """Names the seed a state file applies to: the seed file's content and ``--servers``."""
+    digest = hashlib.sha256(seed_file.read_bytes())
+    digest.update(f"\0servers={servers}".encode())
+    return digest.hexdigest()[:32]
 
 
 class StateFile:
-    def __init__(self, path: Path, store: Store, compact_every: int = COMPACT_EVERY) -> None:
+    def __init__(
+        self, path: Path, store: Store, seed: str, compact_every: int = COMPACT_EVERY
+    ) -> None:
         self.path = path
         self.journal_path = path.with_name(path.name + ".journal")
         self._store = store
+        self._seed = seed
         self._compact_every = compact_every
         self._journal: IO[bytes] | None = None
         self._entries = 0  # journal entries since the last snapshot
+        self._changed: set[str] = set()  # URIs that differ from the seed
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = _exclusive_lock(path)
 
@@ -58,23 +79,45 @@ class StateFile:
     # -- start-up ------------------------------------------------------------
 
     def restore(self) -> int:
-        """Load the snapshot and replay the journal into the (empty) store.
+        """Apply the snapshot and the journal to the store, which holds the seed.
 
         Returns how many journal entries were replayed.
         """
-        snapshot = _read_snapshot(self.path)
-        self._store.load(snapshot["documents"])
-        replayed = 0
-        for changes in _journal_lines(self.journal_path):
-            self._store.replay(changes)
-            replayed += len(changes)
+        lines = _lines(self.path, tolerate_torn_end=False)
+        header = next(lines, None)
+        self._check_header(header)
+        self._apply(lines)
+        replayed = self._apply(_lines(self.journal_path, tolerate_torn_end=True))
         LOG.info(
-            "Restored %d documents from %s (%d journal entries replayed)",
-            self._store.size(),
+            "Restored %s: %d documents differ from the seed (%d journal entries replayed)",
             self.path,
+            len(self._changed),
             replayed,
         )
         return replayed
+
+    def _apply(self, lines: Iterable[list[Any]]) -> int:
+        applied = 0
+        for entries in lines:
+            changes = [(op, uri, doc) for op, uri, doc in entries]
+            self._store.replay(changes)
+            self._changed.update(uri for _, uri, _ in changes)
+            applied += len(changes)
+        return applied
+
+    def _check_header(self, header: list[Any] | None) -> None:
+        found = header[0] if header and isinstance(header[0], dict) else {}
+        if found.get("format") != FORMAT:
+            raise StateFileError(
+                f"State file {self.path} has the format {found.get('format')!r}; this "
+                f"simulator reads {FORMAT!r}. Remove the file to start from the seed."
+            )
+        if found.get("seed") != self._seed:
+            raise StateFileError(
+                f"State file {self.path} was written for another datacenter (seed "
+                f"{found.get('seed')!r}, now {self._seed!r}). Start with the same --seed "
+                "and --servers, or remove the file to start from the seed."
+            )
 
     # -- running -------------------------------------------------------------
 
@@ -85,19 +128,33 @@ class StateFile:
         journal.write(orjson.dumps(entries) + b"\n")
         journal.flush()
         os.fdatasync(journal.fileno())
+        self._changed.update(uri for _, uri, _ in entries)
         self._entries += len(entries)
         if self._entries >= self._compact_every:
             self.compact()
 
+    def forget_changes(self) -> None:
+        """The store went back to the seed (a reset): nothing differs any more."""
+        self._changed.clear()
+
     def compact(self) -> None:
-        """Write a snapshot of the store, then empty the journal."""
-        body = orjson.dumps({"format": FORMAT, "documents": list(self._store.documents())})
-        _write_atomically(self.path, body)
+        """Write a snapshot of what differs from the seed, then empty the journal."""
+        tmp = self.path.with_name(f".{self.path.name}.tmp")
+        with tmp.open("wb") as handle:
+            handle.write(orjson.dumps([{"format": FORMAT, "seed": self._seed}]) + b"\n")
+            for uri in sorted(self._changed):
+                doc = self._store.get(uri)
+                entry = ["put", uri, doc] if doc is not None else ["delete", uri, None]
+                handle.write(orjson.dumps([entry]) + b"\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.path)
+        _fsync_directory(self.path.parent)
         self._close_journal()
         with self.journal_path.open("wb") as journal:
             os.fsync(journal.fileno())
         self._entries = 0
-        LOG.debug("Wrote a snapshot of %d bytes to %s", len(body), self.path)
+        LOG.debug("Snapshot of %d changed documents written to %s", len(self._changed), self.path)
 
     def close(self) -> None:
         """Compact (a clean shutdown) and let another process use the file."""
@@ -125,49 +182,36 @@ def _last_change_per_uri(changes: list[Change]) -> list[Change]:
     return list(last.values())
 
 
-def _read_snapshot(path: Path) -> dict[str, Any]:
-    try:
-        snapshot = orjson.loads(path.read_bytes())
-    except (OSError, orjson.JSONDecodeError) as exc:
-        raise StateFileError(f"State file {path} cannot be read: {exc}") from exc
-    if not isinstance(snapshot, dict) or snapshot.get("format") != FORMAT:
-        found = snapshot.get("format") if isinstance(snapshot, dict) else type(snapshot).__name__
-        raise StateFileError(
-            f"State file {path} has the format {found!r}; this simulator reads {FORMAT!r}. "
-            "Remove the file to start from the seed."
-        )
-    return snapshot
+def _lines(path: Path, *, tolerate_torn_end: bool) -> Iterator[list[Any]]:
+    """The JSON lines of a snapshot or journal.
 
-
-def _journal_lines(path: Path) -> Iterator[list[Change]]:
-    """The journal's commits; stops at a line cut short by a crash."""
+    In the journal, a line that does not parse was being written when the
+    process died: it and anything after it were never acknowledged.
+    """
     try:
-        data = path.read_bytes()
+        handle = path.open("rb")
     except FileNotFoundError:
         return
-    for number, line in enumerate(data.split(b"\n"), start=1):
-        if not line:
-            continue
-        try:
-            entries = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            LOG.warning("Ignoring journal line %d of %s: incomplete (a crash)", number, path)
-            return
-        yield [(op, uri, doc) for op, uri, doc in entries]
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                entries = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                if tolerate_torn_end:
+                    LOG.warning("Ignoring %s from line %d on: cut short by a crash", path, number)
+                    return
+                raise StateFileError(f"State file {path} line {number} is damaged: {exc}") from exc
+            yield entries
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    directory = os.open(path.parent, os.O_RDONLY)
+def _fsync_directory(directory: Path) -> None:
+    descriptor = os.open(directory, os.O_RDONLY)
     try:
-        os.fsync(directory)
+        os.fsync(descriptor)
     finally:
-        os.close(directory)
+        os.close(descriptor)
 
 
 def _exclusive_lock(state_path: Path) -> IO[str]:

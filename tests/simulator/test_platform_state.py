@@ -80,3 +80,12 @@ def test_a_state_file_in_use_is_refused(make_simulator: MakeSimulator, tmp_path:
 
     with pytest.raises(RuntimeError, match="in use by another simulator"):
         make_simulator(state_file=tmp_path / "state.json")
+
+
+def test_a_state_file_of_another_datacenter_is_refused(
+    make_simulator: MakeSimulator, tmp_path: Path
+) -> None:
+    make_simulator(state_file=tmp_path / "state.json").stop()
+
+    with pytest.raises(RuntimeError, match="written for another datacenter"):
+        make_simulator(state_file=tmp_path / "state.json", servers=3)
