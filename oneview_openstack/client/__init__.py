@@ -58,6 +58,7 @@ from oneview_openstack.client.exceptions import (
 from oneview_openstack.client.metrics import CallCounter, CallObserver, CallStats, path_template
 from oneview_openstack.client.resources.base import Ref, Resource
 from oneview_openstack.client.resources.enclosures import Enclosure, EnclosureGroup
+from oneview_openstack.client.resources.firmware import FirmwareDriver
 from oneview_openstack.client.resources.interconnects import (
     LogicalInterconnect,
     LogicalInterconnectGroup,
@@ -108,6 +109,7 @@ __all__ = [
     "EnclosureGroup",
     "EthernetNetwork",
     "EthernetNetworkType",
+    "FirmwareDriver",
     "Forbidden",
     "FunctionType",
     "InsecureConnectionWarning",

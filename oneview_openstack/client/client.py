@@ -9,6 +9,7 @@ from oneview_openstack.client import retry as retry_module
 from oneview_openstack.client.auth import SessionAuth
 from oneview_openstack.client.metrics import CallObserver
 from oneview_openstack.client.resources.enclosures import EnclosureGroupManager, EnclosureManager
+from oneview_openstack.client.resources.firmware import FirmwareDriverManager
 from oneview_openstack.client.resources.interconnects import (
     LogicalInterconnectGroupManager,
     LogicalInterconnectManager,
@@ -99,6 +100,7 @@ class OneViewClient:
         self.logical_interconnect_groups = LogicalInterconnectGroupManager(*args)
         self.logical_interconnects = LogicalInterconnectManager(*args)
         self.uplink_sets = UplinkSetManager(*args)
+        self.firmware_drivers = FirmwareDriverManager(*args)
 
     def __repr__(self) -> str:
         return f"OneViewClient({self.url!r}, username={self._auth.username!r})"

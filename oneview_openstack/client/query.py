@@ -89,6 +89,22 @@ def sort_param(sort: str | Sequence[str] | None) -> list[tuple[str, str]]:
     return [("sort", ",".join(keys))] if keys else []
 
 
+def fields_param(fields: Sequence[str] | None) -> list[tuple[str, str]]:
+    """``[("fields", "uri,powerState")]``: members carry only these attributes (dotted paths)."""
+    if fields is None:
+        return []
+    if isinstance(fields, str):
+        raise ValueError(f"fields must be a list of attribute names, not a string: {fields!r}")
+    names = list(fields)
+    for name in names:
+        if not isinstance(name, str) or not _ATTRIBUTE.match(name):
+            raise ValueError(
+                f"field {name!r} is not a valid attribute name: use letters, digits, '_' and "
+                "'.' for nested attributes (e.g. 'mpHostInfo.mpHostName')"
+            )
+    return [("fields", ",".join(names))] if names else []
+
+
 def page_params(start: int, page_size: int) -> list[tuple[str, str]]:
     if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
         raise ValueError(f"page_size must be a positive int, got {page_size!r}")

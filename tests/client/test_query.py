@@ -66,3 +66,21 @@ def test_sort_and_paging():
         sort_param("name:up")
     with pytest.raises(ValueError, match="page_size must be a positive int, got 0"):
         page_params(0, 0)
+
+
+def test_fields_become_one_comma_separated_parameter():
+    from oneview_openstack.client.query import fields_param
+
+    assert fields_param(["uri", "powerState", "mpHostInfo.mpHostName"]) == [
+        ("fields", "uri,powerState,mpHostInfo.mpHostName")
+    ]
+    assert fields_param(None) == []
+    assert fields_param([]) == []
+
+
+@pytest.mark.parametrize("fields", ["uri,powerState", ["uri", "power state"], [3]])
+def test_bad_fields_are_refused_naming_the_value(fields):
+    from oneview_openstack.client.query import fields_param
+
+    with pytest.raises(ValueError, match="field|fields"):
+        fields_param(fields)

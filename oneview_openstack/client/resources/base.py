@@ -166,13 +166,17 @@ class ResourceManager(Generic[R]):
         *,
         sort: str | Sequence[str] | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
+        fields: Sequence[str] | None = None,
     ) -> Iterator[R]:
         """Lazily iterate the collection, one filtered request per page.
 
         Nothing is sent until iteration starts; pages are fetched as they are consumed and
         ``nextPageUri`` is followed to the end. See :mod:`query` for *filters* and *sort*.
+        *fields* asks for members carrying only these attributes (always add ``uri``): the
+        models then answer ``None``/defaults for everything else.
         """
         params = query.filter_params(filters) + query.sort_param(sort)
+        params += query.fields_param(fields)
         query.page_params(0, page_size)  # validate now, not at first next()
         return self._iterate(params, page_size)
 

@@ -176,6 +176,14 @@ class _ProfileFields(Resource):
     def boot_mode(self) -> BootMode:
         return parse_enum(BootMode, (self.data.get("bootMode") or {}).get("mode"))
 
+    @property
+    def firmware_baseline_uri(self) -> str | None:
+        """The firmware baseline installed through this profile/template (None if unmanaged)."""
+        firmware = self.data.get("firmware") or {}
+        if not firmware.get("manageFirmware"):
+            return None
+        return firmware.get("firmwareBaselineUri") or None
+
 
 class ServerProfile(_ProfileFields):
     """A server profile (assigned to a server hardware or not)."""
