@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Callable
 from typing import Any
@@ -118,26 +119,56 @@ def _order(operator: str, literal: Any) -> Test:
     return test
 
 
-def _wildcard_test(pattern: str, star: bool, fold: bool) -> Test:
-    """``prefix%``, ``%part%`` and ``%suffix`` as string tests; anything else as a regex."""
-    wild = "%*" if star else "%"
-    core = pattern.strip(wild)
-    plain = core and not any(ch in core for ch in wild + "_")
-    if not plain or len(pattern) - len(core) > 2:
-        return _pattern(_wildcards(pattern, star), fold)
-    head, tail = pattern[0] in wild, pattern[-1] in wild
-    wanted = core.lower() if fold else core
+class Wildcard(enum.Enum):
+    ANY = ".*"  # % (and * for like)
+    ONE = "."  # _
 
-    def prepare(value: Any) -> str | None:
-        shown = value if value.__class__ is str else as_text(value)
-        if shown is None:
-            return None
-        return shown.lower() if fold else shown
+
+Piece = str | Wildcard
+
+
+def _wildcard_pieces(pattern: str, star: bool) -> list[Piece]:
+    """Literal runs and wildcards. A backslash makes the next character literal
+    (hpOneView sends ``'name' matches 'prefix\\_%'``)."""
+    pieces: list[Piece] = []
+    literal: list[str] = []
+    chars = iter(pattern)
+    for ch in chars:
+        if ch == "\\":
+            literal.append(next(chars, "\\"))
+            continue
+        if ch == "%" or (star and ch == "*"):
+            wildcard = Wildcard.ANY
+        elif ch == "_":
+            wildcard = Wildcard.ONE
+        else:
+            literal.append(ch)
+            continue
+        if literal:
+            pieces.append("".join(literal))
+            literal = []
+        pieces.append(wildcard)
+    if literal:
+        pieces.append("".join(literal))
+    return pieces
+
+
+def _wildcard_test(pattern: str, star: bool, fold: bool) -> Test:
+    """``prefix%``, ``%part%``, ``%suffix`` and exact text as string tests; others as a regex."""
+    pieces = _wildcard_pieces(pattern, star)
+    head = bool(pieces) and pieces[0] is Wildcard.ANY
+    tail = len(pieces) > int(head) and pieces[-1] is Wildcard.ANY
+    core = pieces[int(head) : len(pieces) - int(tail)]
+    if len(core) != 1 or not isinstance(core[0], str):
+        return _pattern(_regex(pieces), fold)
+    wanted = core[0].lower() if fold else core[0]
 
     def test(value: Any) -> bool:
-        shown = prepare(value)
+        shown = value if value.__class__ is str else as_text(value)
         if shown is None:
             return False
+        if fold:
+            shown = shown.lower()
         if head and tail:
             return wanted in shown
         if tail:
@@ -149,17 +180,8 @@ def _wildcard_test(pattern: str, star: bool, fold: bool) -> Test:
     return test
 
 
-def _wildcards(pattern: str, star: bool) -> str:
-    """SQL ``%``/``_`` (and ``*`` for ``like``) as a regular expression."""
-    parts = []
-    for ch in pattern:
-        if ch == "%" or (star and ch == "*"):
-            parts.append(".*")
-        elif ch == "_":
-            parts.append(".")
-        else:
-            parts.append(re.escape(ch))
-    return "".join(parts)
+def _regex(pieces: list[Piece]) -> str:
+    return "".join(p.value if isinstance(p, Wildcard) else re.escape(p) for p in pieces)
 
 
 def _pattern(expression: str, fold: bool) -> Test:

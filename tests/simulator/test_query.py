@@ -128,6 +128,10 @@ def ids(body: dict) -> list[str]:
         (["name matches 'FRAME1, BAY 1'"], ["S1"]),
         (["name like 'fr*e2%3'"], ["S3"]),
         (["memoryMb matches '131%'"], ["S1"]),
+        (["name matches 'rack\\_%'"], []),
+        (["name matches 'rack\\-0_'"], ["S4"]),
+        (["\"'name' matches 'Frame1\\, bay%'\""], ["S1", "S2"]),
+        (["name matches '%'"], ALL),
         (["name regex 'frame[12], bay [13]'"], ["S1", "S3"]),
         (["name sregex 'frame.*'"], []),
         # NULL
