@@ -270,6 +270,8 @@ def test_delete_removes_the_profile_and_frees_the_server(api: Api, profile: Doc)
         None,
         False,
     )
+    bays = api.get(blade["locationUri"])["deviceBays"]
+    assert [b["profileUri"] for b in bays if b["deviceUri"] == blade["uri"]] == [""]
 
 
 def test_while_deleting_the_profile_and_server_show_it(

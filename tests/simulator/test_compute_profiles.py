@@ -63,6 +63,19 @@ def test_a_profile_from_a_template_is_applied_to_its_server(api: Api) -> None:
         assert connection["state"] == "Deployed"
         assert connection["mac"] == flexnic_mac(blade, connection["portId"])  # macType Physical
         assert connection["interconnectUri"]
+    bays = api.get(blade["locationUri"])["deviceBays"]
+    assert [b["profileUri"] for b in bays if b["deviceUri"] == blade["uri"]] == [profile["uri"]]
+
+
+def test_a_rack_server_profile_has_no_enclosure_bay(api: Api) -> None:
+    profile = create_profile(api, "rack", "dl360-01.lab.example", "SPT-Rack-DL360")
+
+    assert (profile["enclosureUri"], profile["enclosureBay"], profile["state"]) == (
+        None,
+        None,
+        "Normal",
+    )
+    assert server(api, "dl360-01.lab.example")["serverProfileUri"] == profile["uri"]
 
 
 def test_while_applying_the_profile_is_creating_and_the_server_locked(

@@ -211,15 +211,17 @@ def release_server(appliance: Appliance, server_uri: str | None, profile_uri: st
 
 
 def _mark_bay(appliance: Appliance, server_uri: str, profile_uri: str | None) -> None:
+    """The enclosure's device bays of the server show its profile ("" when none)."""
     server = appliance.store.require(server_uri)
     enclosure = appliance.store.get(server.get("locationUri") or "")
     if enclosure is None:
         return
     for bay in enclosure.get("deviceBays") or []:
-        if bay.get("bayNumber") == server.get("position") or bay.get("deviceUri") == server_uri:
-            bay["profileUri"] = profile_uri
-            appliance.store.touch(enclosure["uri"])
-            return
+        if bay.get("deviceUri") == server_uri:
+            bay["profileUri"] = profile_uri or ""
+        if bay.get("coveredByDevice") == server_uri:
+            bay["coveredByProfile"] = profile_uri or ""
+    appliance.store.touch(enclosure["uri"])
 
 
 def compliance(appliance: Appliance, profile: Doc) -> str:

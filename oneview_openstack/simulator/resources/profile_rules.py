@@ -49,7 +49,8 @@ def check_fields(appliance: Appliance, doc: Doc, what: str) -> None:
     if not isinstance(name, str) or not name.strip():
         raise _invalid(what, "name", name, "a non-empty string")
     for field, allowed in ENUMS.items():
-        if doc.get(field) not in allowed:
+        rack_affinity = field == "affinity" and doc.get(field) is None  # rack servers have none
+        if doc.get(field) not in allowed and not rack_affinity:
             raise _invalid(what, field, doc.get(field), ", ".join(allowed))
     if not isinstance(doc.get("hideUnusedFlexNics"), bool):
         raise _invalid(what, "hideUnusedFlexNics", doc.get("hideUnusedFlexNics"), "true, false")
