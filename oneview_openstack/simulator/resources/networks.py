@@ -268,8 +268,8 @@ def delete_by_filter(ctx: Ctx) -> Reply:
             "A filter is required to delete ethernet networks from the collection.",
             details="Query parameter filter: missing; e.g. filter=\"name='net-101'\".",
         )
-    listing = query.page(ctx, ctx.appliance.store.iter(CATEGORY), collection_type="", category="")
-    return _start_delete(ctx, [doc["uri"] for doc in listing.body["members"]], None, None)
+    matching = query.select(ctx, ctx.appliance.store.iter(CATEGORY))
+    return _start_delete(ctx, [doc["uri"] for doc in matching], None, None)
 
 
 @bp.post("/rest/ethernet-networks/bulk-delete")
