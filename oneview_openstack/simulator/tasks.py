@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from oneview_openstack.simulator.errors import ApiError
 
 if TYPE_CHECKING:
     from oneview_openstack.simulator.appliance import Appliance
+
+LOG = logging.getLogger(__name__)
 
 Complete = Callable[["Appliance", dict[str, Any]], None]
 Fail = Callable[["Appliance", dict[str, Any], ApiError], None]
@@ -170,6 +173,15 @@ class TaskEngine:
                 kind.complete(appliance, job["params"])
             except ApiError as exc:
                 error = exc
+            except Exception:
+                # A simulator bug must not wedge the task in Running forever.
+                LOG.exception("Job %s of task %s failed", job["kind"], task["uri"])
+                error = ApiError(
+                    500,
+                    "INTERNAL_ERROR",
+                    "An internal error occurred in the simulator.",
+                    details=f"The {job['kind']} job raised an unexpected exception.",
+                )
         if error is not None and kind.fail is not None:
             kind.fail(appliance, job["params"], error)
         if error is None:
