@@ -189,3 +189,33 @@ def test_reset_returns_to_the_seed(sim: SimulatorHandle, rest: RestSession) -> N
         "GET /rest/ethernet-networks": 1,
         "GET /rest/tasks": 2,  # the refused one counts too
     }
+
+
+@pytest.mark.parametrize(
+    ("changes", "setting"),
+    [
+        ({"time_scale": -1}, "time_scale"),
+        ({"idle_timeout": 0}, "idle_timeout"),
+        ({"api_version": 100}, "api_version"),
+        ({"port": 1}, "port"),
+    ],
+)
+def test_bad_config_change_is_refused_naming_the_setting(
+    sim: SimulatorHandle, changes: dict[str, Any], setting: str
+) -> None:
+    before = sim.operator.config()
+
+    response = requests.put(sim.url + "/sim/config", json=changes, verify=sim.verify, timeout=10)
+
+    assert response.status_code == 400
+    assert setting in response.json()["message"]
+    assert sim.operator.config() == before
+
+
+def test_reset_restores_the_run_time_settings(sim: SimulatorHandle) -> None:
+    before = sim.operator.config()
+    sim.operator.set_config(time_scale=3.0, idle_timeout=60, max_page_size=10)
+
+    sim.operator.reset()
+
+    assert sim.operator.config() == before
