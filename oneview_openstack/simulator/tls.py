@@ -72,7 +72,8 @@ def server_names(bind_host: str = "") -> list[str]:
 def ensure_certificates(directory: Path, names: Iterable[str] = ()) -> CertificatePaths:
     """Create the CA and server certificate unless usable ones are already there."""
     paths = CertificatePaths(directory)
-    wanted = list(dict.fromkeys([*server_names(), *names]))
+    extra = [name for name in names if name not in WILDCARD_ADDRESSES]
+    wanted = list(dict.fromkeys([*server_names(), *extra]))
     directory.mkdir(parents=True, exist_ok=True)
     with _locked(directory):
         _ensure(paths, wanted)
