@@ -151,7 +151,7 @@ def test_connections_are_one_model_at_every_api_version(client):
     template = a_template(client)
     server = free_server_for(client, template)
     client.server_hardware.set_power(server, PowerState.OFF)
-    network = next(iter(client.ethernet_networks.list()))
+    network = client.ethernet_networks.get(template.connections[0].network_uri)
     profile = client.server_profile_templates.new_profile(template)
     profile.name = "client-test-connections"
     profile.server_hardware_uri = server.uri
