@@ -1,0 +1,96 @@
+"""The ``[oneview]`` section of ``ironic.conf``: how the conductor reaches OneView.
+
+The first seven names are those of the original in-tree driver (Mitaka to Rocky), so an
+existing ``[oneview]`` section keeps working. The others are new; every duration is in
+seconds. A node may override the appliance and its credentials in ``driver_info`` (see
+``oneview_openstack.ironic_driver.common``).
+"""
+
+from __future__ import annotations
+
+from oslo_config import cfg
+
+GROUP = "oneview"
+
+opts = [
+    cfg.StrOpt(
+        "manager_url",
+        help="URL of the OneView appliance, e.g. https://oneview.example.com (a bare host "
+        "name means https). Nodes may override it with driver_info/oneview_manager_url.",
+    ),
+    cfg.StrOpt("username", help="OneView user the conductor logs in as."),
+    cfg.StrOpt("password", secret=True, help="Password of the OneView user."),
+    cfg.StrOpt(
+        "login_domain",
+        help="OneView login domain (directory) of the user; unset means the appliance's "
+        "default (LOCAL).",
+    ),
+    cfg.BoolOpt(
+        "allow_insecure_connections",
+        default=False,
+        help="Do not verify the appliance's TLS certificate. Unsafe: only for labs. When "
+        "set, tls_cacert_file is ignored.",
+    ),
+    cfg.StrOpt(
+        "tls_cacert_file",
+        help="CA bundle (PEM) to verify the appliance's certificate with. Unset means the "
+        "system's trusted CAs.",
+    ),
+    cfg.BoolOpt(
+        "enable_periodic_tasks",
+        default=True,
+        help="Run the dynamic-allocation periodic tasks: take nodes whose server a OneView "
+        "user claimed out of 'available', and give them back when it is freed.",
+    ),
+    cfg.IntOpt(
+        "periodic_check_interval",
+        default=300,
+        help="Seconds between two runs of the dynamic-allocation periodic tasks; 0 or less "
+        "disables them.",
+    ),
+    cfg.IntOpt(
+        "api_version_cap",
+        min=120,
+        help="Highest OneView REST API version (X-API-Version) to use; unset means the "
+        "highest version both the appliance and this driver support.",
+    ),
+    cfg.IntOpt(
+        "request_timeout",
+        default=60,
+        min=1,
+        help="Seconds to wait for OneView to answer one HTTP request.",
+    ),
+    cfg.IntOpt(
+        "request_retries",
+        default=3,
+        min=0,
+        help="How many times a failed request that is safe to repeat is retried (connection "
+        "errors, 503, locked resources), with exponential backoff.",
+    ),
+    cfg.IntOpt(
+        "task_timeout",
+        default=1800,
+        min=1,
+        help="Seconds to wait for a long OneView task (applying or removing a server "
+        "profile, which may include a firmware update).",
+    ),
+    cfg.IntOpt(
+        "power_timeout",
+        default=120,
+        min=1,
+        help="Seconds to wait for a power task (on, hard off, reset) when Ironic asks for "
+        "no timeout. Soft power off and soft reboot use the timeout Ironic gives "
+        "([conductor]soft_power_off_timeout by default).",
+    ),
+    cfg.BoolOpt(
+        "soft_power_off_fallback",
+        default=True,
+        help="When a soft power off (ACPI shutdown request) fails or does not finish in time, "
+        "power the server off hard (press and hold) instead of failing.",
+    ),
+]
+
+
+def register_opts(conf: cfg.ConfigOpts) -> None:
+    """Register the ``[oneview]`` options on *conf* (idempotent)."""
+    conf.register_opts(opts, group=GROUP)

@@ -1,0 +1,338 @@
+"""The node settings model of the ``oneview`` driver: ONE parser, ONE validation.
+
+Node fields (all optional ones fall back to ``[oneview]`` in ``ironic.conf``):
+
+``driver_info``
+    ``server_hardware_uri`` (required): ``/rest/server-hardware/<id>`` or the id alone.
+    ``server_profile_template_uri``: ``/rest/server-profile-templates/<id>`` or the id; the
+    template Ironic creates this node's profiles from. Required to deploy and clean (the
+    deploy interface asks for it), optional for power, management and inspection.
+    ``oneview_manager_url``, ``oneview_username``, ``oneview_password``,
+    ``oneview_tls_cacert_file``: this node's appliance and credentials instead of
+    ``[oneview]``. A node whose URL differs from ``[oneview]manager_url`` must carry its own
+    username and password: the conductor's credentials are only ever sent to the appliance
+    the operator configured, never to a URL someone with node-edit rights typed.
+    ``applied_server_profile_uri``: written by the driver, the profile Ironic applied (the
+    ownership marker, see :mod:`ownership`); never set it by hand.
+``properties/capabilities`` (``key:value,...``)
+    ``server_profile_template_uri``: accepted instead of the driver_info key (how the
+    original tools enrolled nodes); both set and different is an error.
+    ``server_hardware_type_uri``, ``enclosure_group_uri``: optional assertions checked
+    against the server; inspection writes them (Nova flavors may match on them).
+
+:func:`parse_driver_info` checks the node's own fields, offline, and returns
+:class:`NodeSettings`. :func:`validate_node` adds what only OneView can tell (one GET of the
+server, one of the template) and remembers the result for the rest of the task, so a
+``node validate`` running four interfaces reads OneView once, not four times.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import threading
+import weakref
+from typing import Any
+from urllib.parse import urlsplit
+
+from ironic.common import exception
+from ironic.conf import CONF
+
+from oneview_openstack import client, conf
+from oneview_openstack.ironic_driver import checks, errors, ownership
+from oneview_openstack.ironic_driver.connections import Connection, shared_clients
+
+conf.register_opts(CONF)
+
+SERVER_HARDWARE = "server_hardware_uri"
+TEMPLATE = "server_profile_template_uri"
+HARDWARE_TYPE = "server_hardware_type_uri"
+ENCLOSURE_GROUP = "enclosure_group_uri"
+APPLIED_PROFILE = "applied_server_profile_uri"
+MANAGER_URL = "oneview_manager_url"
+USERNAME = "oneview_username"
+PASSWORD = "oneview_password"  # noqa: S105 - a field name
+CA_FILE = "oneview_tls_cacert_file"
+
+REQUIRED_PROPERTIES = {
+    SERVER_HARDWARE: "URI (/rest/server-hardware/<id>) or id of the node's OneView server "
+    "hardware. Required.",
+}
+OPTIONAL_PROPERTIES = {
+    TEMPLATE: "URI (/rest/server-profile-templates/<id>) or id of the server profile template "
+    "the node's profiles are created from. Required to deploy and clean; may be given as "
+    "capability server_profile_template_uri instead. Optional.",
+    MANAGER_URL: "URL of the node's OneView appliance. Defaults to [oneview]manager_url; a "
+    "different appliance needs oneview_username and oneview_password. Optional.",
+    USERNAME: "OneView user for this node. Defaults to [oneview]username. Optional.",
+    PASSWORD: "Password of oneview_username. Defaults to [oneview]password. Optional.",
+    CA_FILE: "CA bundle to verify the node's appliance with. Defaults to "
+    "[oneview]tls_cacert_file. Optional.",
+}
+COMMON_PROPERTIES = {**REQUIRED_PROPERTIES, **OPTIONAL_PROPERTIES}
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
+_TRAIT_UNSAFE = re.compile(r"[^A-Z0-9]+")
+TRAIT_PREFIX = "CUSTOM_OV_"
+
+
+@dataclasses.dataclass(frozen=True)
+class NodeSettings:
+    """A node's OneView settings, checked and normalized (URIs, never bare ids)."""
+
+    node_uuid: str
+    server_hardware_uri: str
+    server_profile_template_uri: str | None
+    server_hardware_type_uri: str | None
+    enclosure_group_uri: str | None
+    applied_server_profile_uri: str | None
+    connection: Connection
+
+
+@dataclasses.dataclass(frozen=True)
+class ValidatedNode:
+    """What :func:`validate_node` read from OneView, consistent with the node's settings."""
+
+    settings: NodeSettings
+    server: client.ServerHardware
+    template: client.ServerProfileTemplate | None
+
+    @property
+    def owner(self) -> ownership.Owner:
+        return ownership.owner(
+            self.server.server_profile_uri, self.settings.applied_server_profile_uri
+        )
+
+
+# -- parsing (offline) --------------------------------------------------------------------
+
+
+def parse_driver_info(node: Any) -> NodeSettings:
+    """The node's settings from ``driver_info``, ``properties/capabilities`` and ``[oneview]``.
+
+    :raises: MissingParameterValue if a required field is missing.
+    :raises: InvalidParameterValue if a field is malformed.
+    """
+    info = node.driver_info or {}
+    capabilities = node_capabilities(node)
+    if not info.get(SERVER_HARDWARE):
+        raise exception.MissingParameterValue(
+            f"Node {node.uuid}: driver_info/{SERVER_HARDWARE} is missing; set it to the "
+            "URI (/rest/server-hardware/<id>) or id of the node's OneView server hardware."
+        )
+    return NodeSettings(
+        node_uuid=node.uuid,
+        server_hardware_uri=resource_uri(
+            node, f"driver_info/{SERVER_HARDWARE}", info[SERVER_HARDWARE], "server-hardware"
+        ),
+        server_profile_template_uri=_template_uri(node, info, capabilities),
+        server_hardware_type_uri=_optional_uri(
+            node, capabilities, HARDWARE_TYPE, "server-hardware-types"
+        ),
+        enclosure_group_uri=_optional_uri(node, capabilities, ENCLOSURE_GROUP, "enclosure-groups"),
+        applied_server_profile_uri=_optional_uri(
+            node, info, APPLIED_PROFILE, "server-profiles", where="driver_info"
+        ),
+        connection=connection_of(node),
+    )
+
+
+def node_capabilities(node: Any) -> dict[str, str]:
+    """``properties/capabilities`` as a dict (Ironic stores ``"k1:v1,k2:v2"``)."""
+    raw = (node.properties or {}).get("capabilities")
+    if not raw:
+        return {}
+    if isinstance(raw, dict):
+        return {str(k): str(v) for k, v in raw.items()}
+    result = {}
+    for item in str(raw).split(","):
+        key, sep, value = item.partition(":")
+        if not sep or not key.strip() or not value.strip():
+            raise exception.InvalidParameterValue(
+                f"Node {node.uuid}: properties/capabilities has the malformed entry "
+                f"{item!r}; each entry must be key:value, separated by commas."
+            )
+        result[key.strip()] = value.strip()
+    return result
+
+
+def resource_uri(node: Any, field: str, value: Any, category: str) -> str:
+    """``/rest/<category>/<id>`` from such a URI or a bare id; anything else is an error."""
+    text = value.strip() if isinstance(value, str) else value
+    if isinstance(text, str):
+        prefix = f"/rest/{category}/"
+        candidate = text[len(prefix) :] if text.startswith(prefix) else text
+        if _ID.match(candidate):
+            return prefix + candidate
+    raise exception.InvalidParameterValue(
+        f"Node {node.uuid}: {field} has the invalid value {value!r}; allowed: a "
+        f"/rest/{category}/<id> URI or the id alone (letters, digits, '-', '.', '_', '~')."
+    )
+
+
+def _template_uri(node: Any, info: dict[str, Any], capabilities: dict[str, str]) -> str | None:
+    from_info = _optional_uri(node, info, TEMPLATE, "server-profile-templates", "driver_info")
+    from_caps = _optional_uri(node, capabilities, TEMPLATE, "server-profile-templates")
+    if from_info and from_caps and not same_uri(from_info, from_caps):
+        raise exception.InvalidParameterValue(
+            f"Node {node.uuid}: driver_info/{TEMPLATE} is {from_info!r} but "
+            f"properties/capabilities {TEMPLATE} is {from_caps!r}; they must name the same "
+            "template (or set only one of them)."
+        )
+    return from_info or from_caps
+
+
+def _optional_uri(
+    node: Any,
+    fields: dict[str, Any],
+    key: str,
+    category: str,
+    where: str = "properties/capabilities",
+) -> str | None:
+    value = fields.get(key)
+    if value in (None, ""):
+        return None
+    field = f"{where} {key}" if where.endswith("capabilities") else f"{where}/{key}"
+    return resource_uri(node, field, value, category)
+
+
+def same_uri(first: str | None, second: str | None) -> bool:
+    """URIs naming the same resource (OneView ids compare case-insensitively)."""
+    return (first or "").rstrip("/").lower() == (second or "").rstrip("/").lower()
+
+
+def connection_of(node: Any) -> Connection:
+    """How this node reaches OneView: ``[oneview]`` with the node's overrides."""
+    info = node.driver_info or {}
+    options = CONF.oneview
+    node_url = info.get(MANAGER_URL)
+    url = manager_url(node, f"driver_info/{MANAGER_URL}", node_url) if node_url else None
+    global_url = manager_url(node, "[oneview]manager_url", options.manager_url)
+    if url is None and global_url is None:
+        raise exception.MissingParameterValue(
+            f"Node {node.uuid}: no OneView appliance is configured; set [oneview]manager_url "
+            f"in ironic.conf or driver_info/{MANAGER_URL} on the node."
+        )
+    username, password = _credentials(node, info, own_appliance=url not in (None, global_url))
+    return Connection(
+        url=url or global_url or "",
+        username=username,
+        password=password,
+        login_domain=options.login_domain or None,
+        ca_file=info.get(CA_FILE) or options.tls_cacert_file or None,
+        insecure=options.allow_insecure_connections,
+        api_version_cap=options.api_version_cap,
+        request_timeout=float(options.request_timeout),
+        request_retries=options.request_retries,
+        task_timeout=float(options.task_timeout),
+    )
+
+
+def manager_url(node: Any, field: str, value: str | None) -> str | None:
+    """``https://host[:port]`` from a URL or a bare host; ``None`` when unset."""
+    if not value:
+        return None
+    text = value.strip()
+    parts = urlsplit(text if "://" in text else f"https://{text}")
+    if parts.scheme not in ("https", "http") or not parts.hostname or parts.path not in ("", "/"):
+        raise exception.InvalidParameterValue(
+            f"Node {node.uuid}: {field} has the invalid value {value!r}; allowed: "
+            "https://host[:port] (or http:// for a lab), or the host name alone."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _credentials(node: Any, info: dict[str, Any], *, own_appliance: bool) -> tuple[str, str]:
+    username, password = info.get(USERNAME), info.get(PASSWORD)
+    if bool(username) != bool(password):
+        missing = PASSWORD if username else USERNAME
+        raise exception.MissingParameterValue(
+            f"Node {node.uuid}: driver_info/{missing} is missing; {USERNAME} and {PASSWORD} "
+            "go together."
+        )
+    if own_appliance and not username:
+        raise exception.MissingParameterValue(
+            f"Node {node.uuid}: driver_info/{MANAGER_URL} names another appliance than "
+            f"[oneview]manager_url, so driver_info/{USERNAME} and {PASSWORD} are required: "
+            "the conductor's own credentials are never sent to a per-node appliance."
+        )
+    username = username or CONF.oneview.username
+    password = password or CONF.oneview.password
+    if not username or not password:
+        missing = "username" if not username else "password"
+        raise exception.MissingParameterValue(
+            f"Node {node.uuid}: no OneView {missing}; set [oneview]{missing} in ironic.conf "
+            f"or driver_info/oneview_{missing} on the node."
+        )
+    return str(username), str(password)
+
+
+def custom_trait(kind: str, value: str) -> str:
+    """``CUSTOM_OV_<KIND>_<VALUE>`` in the alphabet Placement accepts (A-Z, 0-9, _)."""
+    name = _TRAIT_UNSAFE.sub("_", f"{kind}_{value}".upper()).strip("_")
+    return (TRAIT_PREFIX + name)[:255]
+
+
+# -- OneView ------------------------------------------------------------------------------
+
+
+def get_client(settings: NodeSettings) -> client.OneViewClient:
+    """The conductor's shared client for the node's appliance and user."""
+    return shared_clients().get(settings.connection)
+
+
+class _TaskMemo:
+    """Validation results for the life of a task (weakly keyed by the task object)."""
+
+    def __init__(self) -> None:
+        self._results: weakref.WeakKeyDictionary[Any, tuple[Any, ValidatedNode]] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._lock = threading.Lock()
+
+    def get(self, task: Any, key: Any) -> ValidatedNode | None:
+        with self._lock:
+            found = self._results.get(task)
+        return found[1] if found is not None and found[0] == key else None
+
+    def put(self, task: Any, key: Any, result: ValidatedNode) -> None:
+        with self._lock:
+            self._results[task] = (key, result)
+
+
+_MEMO = _TaskMemo()
+
+
+def validate_node(task: Any, *, require_template: bool = False) -> ValidatedNode:
+    """Check the node's settings against OneView; the server and template read meanwhile.
+
+    Reads the server hardware and the template once per task (later calls in the same task
+    with unchanged settings and ports reuse the result).
+
+    :raises: MissingParameterValue, InvalidParameterValue naming the node, the field, the
+        bad value and what is allowed.
+    :raises: OneViewError (or a subclass) if OneView cannot be asked.
+    """
+    node = task.node
+    settings = parse_driver_info(node)
+    if require_template and settings.server_profile_template_uri is None:
+        raise exception.MissingParameterValue(
+            f"Node {node.uuid}: driver_info/{TEMPLATE} is missing; it names the server profile "
+            "template Ironic creates the node's profiles from."
+        )
+    macs = tuple(sorted(port.address.lower() for port in task.ports))
+    key = (settings, macs)
+    found = _MEMO.get(task, key)
+    if found is not None:
+        return found
+    server, template = checks.read_and_check(node, settings, macs, get_client(settings))
+    result = ValidatedNode(settings, server, template)
+    _MEMO.put(task, key, result)
+    return result
+
+
+def read_server(task: Any, settings: NodeSettings, doing: str) -> client.ServerHardware:
+    """GET the node's server hardware now (fresh state)."""
+    ov = get_client(settings)
+    with errors.translated(task.node, doing, settings.connection):
+        return ov.server_hardware.get(settings.server_hardware_uri)
