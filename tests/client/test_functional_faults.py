@@ -8,6 +8,7 @@ import pytest
 
 from oneview_openstack.client import (
     BadRequest,
+    Conflict,
     ETagMismatch,
     PowerState,
     RequestTimeout,
@@ -106,6 +107,51 @@ def test_slow_answers_are_retried_then_time_out_clearly(sim, ops, api_version_ca
             ov.server_hardware.get(server)
         assert caught.value.attempts == 3
         assert "within 0.5s" in str(caught.value)
+
+
+def test_lock_conflict_is_retried(client, ops, counter):
+    server = a_server(client)
+    ops.fault(
+        method="PUT",
+        path="/rest/server-hardware/*/powerState",
+        status=409,
+        errorCode="POWER_CONTROL_NOT_ALLOWED",
+        times=2,
+    )
+    assert client.server_hardware.set_power(server, PowerState.OFF).is_success
+    assert counter.counts()["PUT /rest/server-hardware/{id}/powerState"] == 3
+
+
+def test_other_conflicts_are_not_retried(client, ops, counter):
+    server = a_server(client)
+    ops.fault(method="PUT", path="/rest/server-hardware/*/powerState", status=409, times=1)
+    with pytest.raises(Conflict) as caught:
+        client.server_hardware.set_power(server, PowerState.OFF)
+    assert caught.value.attempts == 1
+    assert counter.counts()["PUT /rest/server-hardware/{id}/powerState"] == 1
+
+
+def test_profile_busy_with_a_task_is_a_conflict_after_the_retries(client, ops):
+    template = next(iter(client.server_profile_templates.list()))
+    server = next(
+        s
+        for s in client.server_hardware.list(
+            {"serverHardwareTypeUri": template.server_hardware_type_uri}
+        )
+        if s.server_profile_uri is None and s.enclosure_group_uri == template.enclosure_group_uri
+    )
+    client.server_hardware.set_power(server, PowerState.OFF)
+    profile = client.server_profiles.create_from_template(template, "busy", server)
+    ops.config(time_scale=1.0)  # the next profile task runs for real-hardware minutes
+    profile.boot_order = ["PXE"]
+    client.server_profiles.update(profile, wait=False)
+    busy = client.server_profiles.get(profile)
+    assert busy.in_progress
+    busy.name = "busy-renamed"
+    with pytest.raises(Conflict) as caught:
+        client.server_profiles.update(busy)
+    assert caught.value.error_code == "PROFILE_OPERATION_IN_PROGRESS"
+    assert caught.value.attempts == 3
 
 
 def test_dropped_connection_on_a_read_is_retried(client, ops):
