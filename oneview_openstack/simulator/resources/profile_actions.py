@@ -4,11 +4,14 @@ compliance-preview and available-targets."""
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oneview_openstack.simulator.errors import ApiError, bad_request
 from oneview_openstack.simulator.resources import profile_model, profile_rules, profiles
 from oneview_openstack.simulator.router import Blueprint, Ctx, Reply
+
+if TYPE_CHECKING:
+    from oneview_openstack.simulator.appliance import Appliance
 
 bp = Blueprint()
 
@@ -105,13 +108,13 @@ def _refresh(ctx: Ctx, current: Doc) -> Reply:
 
 
 @bp.job(REFRESH_JOB, duration=30.0, steps=["Refresh the server profile."])
-def _finish_refresh(appliance: Any, params: dict[str, Any]) -> None:
+def _finish_refresh(appliance: Appliance, params: dict[str, Any]) -> None:
     if appliance.store.get(params["profile"]) is not None:
         appliance.store.update(params["profile"], {"refreshState": "NotRefreshing"})
 
 
 @bp.on_fail(REFRESH_JOB)
-def _refresh_failed(appliance: Any, params: dict[str, Any], error: ApiError) -> None:
+def _refresh_failed(appliance: Appliance, params: dict[str, Any], error: ApiError) -> None:
     if appliance.store.get(params["profile"]) is not None:
         appliance.store.update(params["profile"], {"refreshState": "RefreshFailed"})
 
