@@ -88,6 +88,22 @@ opts = [
         help="When a soft power off (ACPI shutdown request) fails or does not finish in time, "
         "power the server off hard (press and hold) instead of failing.",
     ),
+    cfg.IntOpt(
+        "inventory_max_age",
+        default=30,
+        min=0,
+        help="Seconds a listing of the appliance's server hardware may be reused by the "
+        "power-state sync before it is listed again (one paged listing serves every node "
+        "instead of one request per node; a state that disagrees with Ironic's record is "
+        "always read again from the server). 0 reads every server on its own.",
+    ),
+    cfg.IntOpt(
+        "inventory_page_size",
+        default=500,
+        min=1,
+        help="Servers per page when listing the appliance's server hardware for the "
+        "periodic tasks and the power-state sync.",
+    ),
 ]
 
 
