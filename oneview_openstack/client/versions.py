@@ -25,6 +25,9 @@ MAX_API_VERSION = 8600
 CONNECTION_SETTINGS_SINCE = 600
 """From this API version on, profiles carry ``connectionSettings`` instead of ``connections``."""
 
+TEMPLATE_CONNECTION_SETTINGS_SINCE = 500
+"""The same switch for server profile templates (``ServerProfileTemplateV3``)."""
+
 
 @dataclass(frozen=True)
 class ApplianceVersion:
@@ -134,10 +137,13 @@ def profile_from_wire(body: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
-def profile_to_wire(data: Mapping[str, Any], api_version: int) -> dict[str, Any]:
-    """The one model -> the body the appliance expects at *api_version*."""
+def profile_to_wire(
+    data: Mapping[str, Any], api_version: int, *, template: bool = False
+) -> dict[str, Any]:
+    """The one model -> the profile (or template) body the appliance expects at *api_version*."""
     body = copy.deepcopy(dict(data))
-    if api_version >= CONNECTION_SETTINGS_SINCE:
+    since = TEMPLATE_CONNECTION_SETTINGS_SINCE if template else CONNECTION_SETTINGS_SINCE
+    if api_version >= since:
         return body
     settings = body.pop("connectionSettings", None) or {}
     body["connections"] = list(settings.get("connections") or [])

@@ -59,7 +59,11 @@ def ops(sim: Any) -> Iterator[Operator]:
     saved = operator.config()
     yield operator
     operator.clear_faults()
-    restore = {k: saved[k] for k in ("time_scale", "idle_timeout", "api_version") if k in saved}
+    restore = {
+        k: saved[k]
+        for k in ("time_scale", "idle_timeout", "api_version", "max_page_size")
+        if k in saved
+    }
     operator.config(**restore)
 
 

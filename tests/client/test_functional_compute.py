@@ -21,6 +21,7 @@ from oneview_openstack.client import (
     ServerProfileTemplate,
     Task,
     TaskState,
+    TemplateCompliance,
 )
 
 pytestmark = pytest.mark.functional
@@ -69,6 +70,22 @@ def test_small_pages_are_followed_lazily_to_the_end(client, counter):
     rest = [s.uri for s in pages]
     assert [first.uri, *rest] == everything
     assert counter.counts()["GET /rest/server-hardware"] == -(-len(everything) // 2)
+
+
+def test_pages_capped_by_the_appliance_are_followed(client, ops, counter):
+    everything = {s.uri for s in client.server_hardware.list()}
+    ops.config(max_page_size=3)
+    counter.reset()
+    assert {s.uri for s in client.server_hardware.list(page_size=500)} == everything
+    assert counter.counts()["GET /rest/server-hardware"] == -(-len(everything) // 3)
+
+
+def test_null_filter_finds_servers_without_a_profile(client):
+    free = list(client.server_hardware.list({"serverProfileUri": None}))
+    assert free
+    assert {s.uri for s in free} == {
+        s.uri for s in client.server_hardware.list() if s.server_profile_uri is None
+    }
 
 
 def test_get_by_uuid_uri_or_resource(client):
@@ -145,6 +162,30 @@ def test_profile_lifecycle_from_template(client):
     with pytest.raises(NotFound):
         client.server_profiles.get(profile.uri)
     assert client.server_hardware.get(server).server_profile_uri is None
+
+
+def test_profile_follows_its_changed_template(client):
+    template = a_template(client)
+    server = free_server_for(client, template)
+    client.server_hardware.set_power(server, PowerState.OFF)
+    profile = client.server_profiles.create_from_template(
+        template, "client-test-compliance", server
+    )
+    assert profile.template_compliance is TemplateCompliance.COMPLIANT
+
+    def new_boot_order(t: ServerProfileTemplate) -> None:
+        t.boot_order = [BootDevice.HARD_DISK, BootDevice.PXE]
+
+    changed = client.server_profile_templates.modify(template, new_boot_order)
+    assert changed.boot_order == ["HardDisk", "PXE"]
+    stale = client.server_profiles.get(profile)
+    assert stale.template_compliance is TemplateCompliance.NON_COMPLIANT
+    assert not client.server_profiles.compliance_preview(stale).is_compliant
+
+    assert client.server_profiles.update_from_template(stale).is_success
+    fresh = client.server_profiles.get(profile)
+    assert fresh.template_compliance is TemplateCompliance.COMPLIANT
+    assert fresh.boot_order == ["HardDisk", "PXE"]
 
 
 def test_connections_are_one_model_at_every_api_version(client):

@@ -48,3 +48,18 @@ def test_profile_connections_at_an_old_api_version(sim, ops, api_version):
         updated = ov.server_profiles.modify(created, rename)
         assert [c.name for c in updated.connections] == ["pxe-renamed"]
         assert ov.server_profiles.delete(updated).is_success
+
+
+@pytest.mark.parametrize("api_version", [300, 800])
+def test_template_round_trip_keeps_its_connections(sim, ops, api_version):
+    with make_client(sim, api_version_cap=api_version) as ov:
+        template = a_template(ov)
+        before = [(c.port_id, c.network_uri) for c in template.connections]
+        assert before
+
+        def describe(t):
+            t.data["description"] = f"edited at API {api_version}"
+
+        changed = ov.server_profile_templates.modify(template, describe)
+        assert changed.description == f"edited at API {api_version}"
+        assert [(c.port_id, c.network_uri) for c in changed.connections] == before

@@ -67,6 +67,13 @@ def test_model_is_written_in_the_shape_of_the_api_version():
     assert profile_from_wire(at_300)["connectionSettings"]["connections"] == at_300["connections"]
 
 
+def test_templates_switch_shape_earlier_than_profiles():
+    model = profile_from_wire(sample("ServerProfileTemplate.json"))
+    assert "connections" in profile_to_wire(model, 300, template=True)
+    assert profile_to_wire(model, 500, template=True) == model
+    assert "connections" in profile_to_wire(model, 500)
+
+
 def test_template_sample_connections_are_visible():
     template = profile_from_wire(sample("ServerProfileTemplate.json"))
     assert [c["portId"] for c in template["connectionSettings"]["connections"]]

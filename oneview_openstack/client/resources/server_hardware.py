@@ -122,6 +122,12 @@ class ServerHardware(Resource):
         return bool(self.data.get("maintenanceMode"))
 
     @property
+    def one_time_boot(self) -> str | None:
+        """The pending one-time boot device (a :class:`OneTimeBoot` value; ``Normal``: none)."""
+        value = self.data.get("oneTimeBoot")
+        return str(value) if value else None
+
+    @property
     def mp_host_name(self) -> str | None:
         """The management processor (iLO) address."""
         info = self.data.get("mpHostInfo") or {}
@@ -226,6 +232,16 @@ class ServerHardwareManager(ResourceManager[ServerHardware]):
         body = {"refreshState": str(RefreshState.REFRESH_PENDING)}
         response = self._send("PUT", f"{self.uri(ref)}/refreshState", body)
         return self._finish_task(response, wait=wait, timeout=timeout)
+
+    def local_storage(self, ref: Ref) -> dict[str, Any]:
+        """What the server's storage controllers report (``GET .../localStorage``).
+
+        The iLO's SmartStorage view relayed by OneView: ``data`` lists controllers, each with
+        ``LogicalDrives`` (``CapacityMiB``) and ``PhysicalDrives`` (``CapacityGB``,
+        ``CapacityMiB``). Servers whose iLO does not report it answer ``NotFound``.
+        """
+        body = self._get_json(f"{self.uri(ref)}/localStorage")
+        return dict(body) if isinstance(body, dict) else {}
 
     def remote_console_url(self, ref: Ref) -> str:
         """``hplocons://addr=...&sessionkey=...`` (contains a secret: do not log it)."""

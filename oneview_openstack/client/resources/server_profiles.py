@@ -251,10 +251,26 @@ class ServerProfileTemplateManager(ResourceManager[ServerProfileTemplate]):
     def _from_wire(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
         return versions.profile_from_wire(data)
 
+    def _to_wire(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        return versions.profile_to_wire(data, self._transport.api_version, template=True)
+
     def new_profile(self, ref: Ref) -> ServerProfile:
         """A profile built from the template (not created yet: pass it to ``create``)."""
         body = self._get_json(f"{self.uri(ref)}/new-profile")
         return ServerProfile(versions.profile_from_wire(body))
+
+    def modify(
+        self,
+        ref: Ref,
+        change: Callable[[ServerProfileTemplate], bool | None],
+        *,
+        timeout: float | None = None,
+    ) -> ServerProfileTemplate:
+        """Read, ``change(template)`` in place, update; re-applied on a stale eTag.
+
+        Profiles made from the template become ``NonCompliant`` until updated from it.
+        """
+        return self._modify(ref, change, timeout=timeout)
 
 
 class ServerProfileManager(ResourceManager[ServerProfile]):
