@@ -84,6 +84,18 @@ def test_ironic_power_on_without_power_control_is_a_momentary_press(api: Api) ->
     assert api.get(blade["uri"])["powerState"] == "On"
 
 
+def test_power_state_can_be_patched(api: Api) -> None:
+    blade = server(api, BLADE)
+    operation = {"op": "replace", "path": "/powerState", "value": {"powerState": "On"}}
+
+    task = api.run(
+        "PATCH", blade["uri"], [operation], **{"Content-Type": "application/json-patch+json"}
+    )
+
+    assert task["name"] == "Power on"
+    assert api.get(blade["uri"])["powerState"] == "On"
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

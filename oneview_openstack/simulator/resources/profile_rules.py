@@ -385,13 +385,12 @@ def _network_problem(connection: Doc, reachable: set[str], profile: Doc) -> ApiE
 
 
 def reachable_networks(appliance: Appliance, enclosure_group_uri: str | None) -> set[str] | None:
-    """Networks the enclosure group's logical interconnects carry; None = do not check."""
+    """Networks the enclosure group's logical interconnects carry; None (rack servers, no
+    enclosure group) means there is nothing to check."""
     if not enclosure_group_uri:
         return None
-    try:
-        from oneview_openstack.simulator.resources.uplink_sets import reachable_network_uris
-    except ImportError:
-        return None
+    from oneview_openstack.simulator.resources.uplink_sets import reachable_network_uris
+
     return reachable_network_uris(appliance, enclosure_group_uri)
 
 
