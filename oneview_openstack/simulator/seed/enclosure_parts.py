@@ -31,7 +31,7 @@ def enclosure_document(ids: Ids, enclosure: topo.Enclosure, uri: str, group_uri:
         "enclosureGroupUri": group_uri,
         "logicalEnclosureUri": None,
         "state": "Configured",
-        "stateReason": "",
+        "stateReason": "None",
         "status": "OK",
         "uidState": "Off",
         "refreshState": "NotRefreshing",
@@ -85,7 +85,7 @@ def _device_bay(enclosure_uri: str, bay: int) -> dict[str, Any]:
         "uri": f"{enclosure_uri}/device-bays/{bay}",
         "bayNumber": bay,
         "bayPowerState": "Unknown",
-        "changeState": "",
+        "changeState": "None",
         "devicePresence": "Absent",
         "deviceUri": "",
         "coveredByDevice": "",
@@ -112,7 +112,7 @@ def _interconnect_bay(bay: int) -> dict[str, Any]:
     return {
         "bayNumber": bay,
         "bayPowerState": "Unknown",
-        "changeState": "",
+        "changeState": "None",
         "devicePresence": "Absent",
         "interconnectBayType": "SY12000InterconnectBay",
         "interconnectModel": None,
@@ -130,7 +130,7 @@ def _manager_bay(serial: str, bay: int) -> dict[str, Any]:
     return {
         "bayNumber": bay,
         "bayPowerState": "Unknown",
-        "changeState": "",
+        "changeState": "None",
         "devicePresence": "Present",
         "managerType": "EnclosureManager",
         "model": "HPE Synergy Frame Link Module",
@@ -147,6 +147,21 @@ def _manager_bay(serial: str, bay: int) -> dict[str, Any]:
         "mgmtPortLinkState": "Linked",
         "linkPortState": "Linked",
         "linkPortStatus": "OK",
+        "linkPortIsolated": False,
+        "linkPortSpeedGbs": "10",
+        "negotiatedLinkPortSpeedGbs": 10,
+        "mgmtPortSpeedGbs": "10",
+        "negotiatedMgmtPortSpeedGbs": 10,
+        "ipAddress": f"fe80::2:0:9:{bay}%eth2",
+        # A frame alone in its management ring: the link ports join its own modules.
+        "linkedEnclosure": {"bayNumber": 3 - bay, "serialNumber": serial},
+        "mgmtPortNeighbor": {
+            "description": "HPEFlexFabric5945",
+            "ipAddress": f"fe80::2:0:d:{bay}",
+            "macAddress": f"02:0D:{serial[-4:-2]}:{serial[-2:]}:00:0{bay}",
+            "port": f"1/0/{bay}",
+            "resourceUri": "",
+        },
     }
 
 
@@ -167,7 +182,7 @@ def _appliance_bay(bay: int) -> dict[str, Any]:
 def _fan_bay(serial: str, bay: int) -> dict[str, Any]:
     return {
         "bayNumber": bay,
-        "changeState": "",
+        "changeState": "None",
         "devicePresence": "Present",
         "deviceRequired": True,
         "fanBayType": "SY12000FanBay",
@@ -182,7 +197,7 @@ def _fan_bay(serial: str, bay: int) -> dict[str, Any]:
 def _power_supply_bay(serial: str, bay: int) -> dict[str, Any]:
     return {
         "bayNumber": bay,
-        "changeState": "",
+        "changeState": "None",
         "devicePresence": "Present",
         "model": "HPE 2650W AC Titanium Hot Plug Power Supply",
         "outputCapacityWatts": 2650,

@@ -75,7 +75,10 @@ def profile_from_template(template: Doc, server: Doc, profile_id: str) -> Doc:
         "refreshState": "NotRefreshing",
         "serverHardwareReapplyState": "NotApplying",
         "taskUri": None,
-        "firmware": _section(template["firmware"], "NotApplying"),
+        "firmware": {
+            "firmwareScheduleDateTime": None,
+            **_section(template["firmware"], "NotApplying"),
+        },
         "connectionSettings": {
             "manageConnections": template["connectionSettings"]["manageConnections"],
             "complianceControl": template["connectionSettings"].get("complianceControl"),
