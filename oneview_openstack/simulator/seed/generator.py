@@ -35,15 +35,15 @@ def generate_topology(
         raise topo.SeedError(f"--servers {servers}: the number of servers must be 0 or more.")
     rng = random.Random(servers)
     racks = servers // RACK_SHARE
-    enclosures = _frames(servers - racks, rng)
-    group_count = max(1, -(-len(enclosures) // FRAMES_PER_GROUP))
+    frames = _frames(servers - racks, rng)
+    group_count = max(1, -(-len(frames) // FRAMES_PER_GROUP))
     groups = tuple(
         topo.EnclosureGroup(f"EG-{n:03d}", "LIG-Prod" if n % 2 else "LIG-Edge")
         for n in range(1, group_count + 1)
     )
     enclosures = tuple(
         topo.Enclosure(e.name, e.serial, groups[i // FRAMES_PER_GROUP].name, e.bays)
-        for i, e in enumerate(enclosures)
+        for i, e in enumerate(frames)
     )
     rack_servers = tuple(
         _server(rng, "DL360 Gen10", name=f"dl360-{n:05d}.lab.example") for n in range(1, racks + 1)
