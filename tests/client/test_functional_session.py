@@ -129,3 +129,18 @@ def test_one_client_shared_by_threads(client):
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_observer_counts_match_what_the_appliance_served(sim, ops, counter):
+    ops.call("DELETE", "/sim/counters")
+    with make_client(sim, observer=counter) as ov:
+        server = next(iter(ov.server_hardware.list()))
+        ov.server_hardware.get(server.uuid)
+        ov.server_hardware.set_power(server, PowerState.OFF)
+        ov.server_hardware_types.get(server.server_hardware_type_uri)
+        list(ov.ethernet_networks.list(page_size=2))
+    served = ops.counters()
+    observed = counter.counts()
+    assert observed == {key: served.get(key, 0) for key in observed}
+    assert observed["PUT /rest/server-hardware/{id}/powerState"] == 1
+    assert counter.stats()["GET /rest/server-hardware/{id}"].total_seconds > 0
