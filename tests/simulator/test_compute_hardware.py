@@ -118,6 +118,19 @@ def test_patch_server_hardware(api: Api, path: str, value: str, field: str, stor
     assert api.get(blade["uri"])[field] == stored
 
 
+def test_if_none_match_answers_304_until_the_server_changes(api: Api) -> None:
+    blade = server(api, "Frame1, bay 3")
+    asked = {"If-None-Match": f'"{blade["eTag"]}"'}
+
+    unchanged = api.call("GET", blade["uri"], headers=asked)
+    api.run("PATCH", blade["uri"], [{"op": "replace", "path": "/uidState", "value": "Blink"}])
+    changed = api.call("GET", blade["uri"], headers=asked)
+
+    assert (unchanged.status_code, unchanged.content) == (304, b"")
+    assert changed.status_code == 200
+    assert changed.json()["uidState"] == "Blink"
+
+
 @pytest.mark.parametrize(
     ("operation", "code"),
     [

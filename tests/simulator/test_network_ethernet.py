@@ -208,6 +208,20 @@ def test_if_match_star_skips_the_etag_check(api: Api) -> None:
     assert api.get(created["uri"])["description"] == "forced"
 
 
+def test_if_none_match_answers_304_until_the_network_changes(api: Api) -> None:
+    created = api.create("ethernet-networks", network("cached", 217))
+    asked = {"If-None-Match": created["eTag"]}
+
+    unchanged = api.call("GET", created["uri"], headers=asked)
+    api.update(created, description="changed")
+    changed = api.call("GET", created["uri"], headers=asked)
+
+    assert (unchanged.status_code, unchanged.content) == (304, b"")
+    assert unchanged.headers["ETag"] == created["eTag"]
+    assert changed.status_code == 200
+    assert changed.json()["description"] == "changed"
+
+
 def test_delete_removes_the_network_and_its_template(api: Api) -> None:
     created = api.create("ethernet-networks", network("doomed", 216))
 

@@ -1,4 +1,6 @@
-"""Conditional requests: ``If-Match`` / body ``eTag`` (412) and ``If-None-Match`` (304).
+"""Conditional requests: ``If-Match`` / body ``eTag`` (412), ``If-None-Match`` (304), ``force``.
+
+One rule for the whole appliance, compute and networking alike.
 
 OneView processes PUT and DELETE only if the client's eTag, from the
 ``If-Match`` header or the ``eTag`` field of the body, is the current one.
@@ -62,6 +64,11 @@ def not_modified(ctx: Ctx, doc: Doc) -> Reply | None:
     if "*" in tags or current in tags:
         return Reply(304, None, {"ETag": current})
     return None
+
+
+def document_reply(ctx: Ctx, doc: Doc) -> Reply:
+    """The answer to a GET of one document: 304 if the client has it, else 200 rendered."""
+    return not_modified(ctx, doc) or Reply(200, ctx.render(doc))
 
 
 def force_values(ctx: Ctx) -> set[str]:

@@ -12,9 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from oneview_openstack.simulator import query
 from oneview_openstack.simulator.errors import bad_request
+from oneview_openstack.simulator.resources.conditional import (
+    document_reply,
+    require_current_etag,
+)
 from oneview_openstack.simulator.resources.networking import (
     CONNECTION_TEMPLATE_TYPES,
-    check_etag,
     check_type,
 )
 from oneview_openstack.simulator.router import Blueprint, Ctx, Reply
@@ -121,13 +124,13 @@ def list_templates(ctx: Ctx) -> Reply:
 @bp.get("/rest/connection-templates/defaultConnectionTemplate")
 def get_default_template(ctx: Ctx) -> Reply:
     """The template new networks copy their bandwidth from."""
-    return Reply(200, ctx.render(default_template(ctx.appliance)))
+    return document_reply(ctx, default_template(ctx.appliance))
 
 
 @bp.get("/rest/connection-templates/{id}")
 def get_template(ctx: Ctx) -> Reply:
     """One connection template."""
-    return Reply(200, ctx.render(ctx.appliance.store.require(ctx.path)))
+    return document_reply(ctx, ctx.appliance.store.require(ctx.path))
 
 
 @bp.put("/rest/connection-templates/{id}")
@@ -138,7 +141,7 @@ def update_template(ctx: Ctx) -> Reply:
     is_default = ctx.path == DEFAULT_URI
     current = default_template(ctx.appliance) if is_default else store.require(ctx.path)
     check_type(ctx, body, CONNECTION_TEMPLATE_TYPES)
-    check_etag(ctx, current)
+    require_current_etag(ctx, current)
     bandwidth = parse_bandwidth(
         ctx.appliance, body.get("bandwidth"), "Updating connection-template", current["bandwidth"]
     )

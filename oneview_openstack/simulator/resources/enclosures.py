@@ -6,6 +6,7 @@ from typing import Any
 
 from oneview_openstack.simulator import query
 from oneview_openstack.simulator.resources import compute_types
+from oneview_openstack.simulator.resources.conditional import document_reply
 from oneview_openstack.simulator.router import Blueprint, Ctx, Reply
 
 bp = Blueprint()
@@ -38,7 +39,7 @@ def list_enclosures(ctx: Ctx) -> Reply:
 @bp.get("/rest/enclosures/{id}")
 def get_enclosure(ctx: Ctx) -> Reply:
     """One enclosure."""
-    return Reply(200, ctx.render(ctx.appliance.store.require(ctx.path)))
+    return document_reply(ctx, ctx.appliance.store.require(ctx.path))
 
 
 @bp.get("/rest/enclosure-groups")
@@ -53,4 +54,4 @@ def list_enclosure_groups(ctx: Ctx) -> Reply:
 @bp.get("/rest/enclosure-groups/{id}")
 def get_enclosure_group(ctx: Ctx) -> Reply:
     """One enclosure group."""
-    return Reply(200, ctx.render(ctx.appliance.store.require(ctx.path)))
+    return document_reply(ctx, ctx.appliance.store.require(ctx.path))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from oneview_openstack.simulator import query
+from oneview_openstack.simulator.resources.conditional import document_reply
 from oneview_openstack.simulator.router import Blueprint, Ctx, Reply
 
 bp = Blueprint()
@@ -18,4 +19,4 @@ def list_firmware_drivers(ctx: Ctx) -> Reply:
 @bp.get("/rest/firmware-drivers/{id}")
 def get_firmware_driver(ctx: Ctx) -> Reply:
     """One firmware baseline."""
-    return Reply(200, ctx.render(ctx.appliance.store.require(ctx.path)))
+    return document_reply(ctx, ctx.appliance.store.require(ctx.path))

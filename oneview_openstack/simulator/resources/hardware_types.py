@@ -6,6 +6,7 @@ from typing import Any
 
 from oneview_openstack.simulator import query
 from oneview_openstack.simulator.resources import compute_types
+from oneview_openstack.simulator.resources.conditional import document_reply
 from oneview_openstack.simulator.router import Blueprint, Ctx, Reply
 
 bp = Blueprint()
@@ -28,4 +29,4 @@ def list_hardware_types(ctx: Ctx) -> Reply:
 @bp.get("/rest/server-hardware-types/{id}")
 def get_hardware_type(ctx: Ctx) -> Reply:
     """One server hardware type."""
-    return Reply(200, ctx.render(ctx.appliance.store.require(ctx.path)))
+    return document_reply(ctx, ctx.appliance.store.require(ctx.path))

@@ -16,12 +16,15 @@ from typing import TYPE_CHECKING, Any
 from oneview_openstack.simulator import query
 from oneview_openstack.simulator.errors import ApiError, bad_request
 from oneview_openstack.simulator.resources import li_state
+from oneview_openstack.simulator.resources.conditional import (
+    document_reply,
+    require_current_etag,
+)
 from oneview_openstack.simulator.resources.networking import (
     ETHERNET_NETWORK_KINDS,
     ETHERNET_SETTINGS_TYPES,
     LIG_TYPES,
     associated,
-    check_etag,
     check_native,
     check_type,
     choice,
@@ -295,7 +298,7 @@ def _fabric_uri(appliance: Appliance) -> str | None:
 @bp.get("/rest/logical-interconnect-groups/{id}")
 def get_group(ctx: Ctx) -> Reply:
     """One logical interconnect group."""
-    return Reply(200, ctx.render(ctx.appliance.store.require(ctx.path)))
+    return document_reply(ctx, ctx.appliance.store.require(ctx.path))
 
 
 @bp.get("/rest/logical-interconnect-groups/{id}/settings")
@@ -320,7 +323,7 @@ def update_group(ctx: Ctx) -> Reply:
     """Replace a group (202); its logical interconnects become NOT_CONSISTENT."""
     body = ctx.json_object()
     current = ctx.appliance.store.require(ctx.path)
-    check_etag(ctx, current)
+    require_current_etag(ctx, current)
     fields = validated_fields(ctx, body, current)
     fields["ethernetSettings"].update(
         {k: (current.get("ethernetSettings") or {}).get(k) for k in ("dependentResourceUri", "uri")}
@@ -354,7 +357,7 @@ def _existing(appliance: Appliance, entry: Doc) -> Doc:
 def delete_group(ctx: Ctx) -> Reply:
     """Delete a group no logical interconnect or enclosure group uses (202)."""
     current = ctx.appliance.store.require(ctx.path)
-    check_etag(ctx, current)
+    require_current_etag(ctx, current)
     users = [li["uri"] for li in li_state.logical_interconnects_of_group(ctx.appliance, ctx.path)]
     users += [
         eg["uri"]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from oneview_openstack.simulator import query
 from oneview_openstack.simulator.errors import bad_request, conflict, not_found
 from oneview_openstack.simulator.resources import li_state
+from oneview_openstack.simulator.resources.conditional import document_reply
 from oneview_openstack.simulator.resources.interconnect_groups import render_ethernet_settings
 from oneview_openstack.simulator.resources.networking import (
     ETHERNET_SETTINGS_TYPES,
@@ -107,7 +108,7 @@ def list_logical_interconnects(ctx: Ctx) -> Reply:
 @bp.get("/rest/logical-interconnects/{id}")
 def get_logical_interconnect(ctx: Ctx) -> Reply:
     """One logical interconnect."""
-    return Reply(200, ctx.render(_logical_interconnect(ctx)))
+    return document_reply(ctx, _logical_interconnect(ctx))
 
 
 @bp.put("/rest/logical-interconnects/{id}/compliance")
@@ -238,7 +239,7 @@ def list_interconnects(ctx: Ctx) -> Reply:
 @bp.get("/rest/interconnects/{id}")
 def get_interconnect(ctx: Ctx) -> Reply:
     """One interconnect."""
-    return Reply(200, ctx.render(ctx.appliance.store.require(ctx.path)))
+    return document_reply(ctx, ctx.appliance.store.require(ctx.path))
 
 
 @bp.get("/rest/interconnects/{id}/ports")

@@ -15,9 +15,12 @@ from oneview_openstack.simulator import query
 from oneview_openstack.simulator.errors import ApiError, bad_request
 from oneview_openstack.simulator.resources import connection_templates as templates
 from oneview_openstack.simulator.resources import network_usage
+from oneview_openstack.simulator.resources.conditional import (
+    document_reply,
+    require_current_etag,
+)
 from oneview_openstack.simulator.resources.networking import (
     NETWORK_SET_TYPES,
-    check_etag,
     check_native,
     check_type,
     choice,
@@ -165,7 +168,7 @@ def complete_create(appliance: Appliance, params: dict[str, Any]) -> None:
 @bp.get("/rest/network-sets/{id}")
 def get_network_set(ctx: Ctx) -> Reply:
     """One network set."""
-    return Reply(200, ctx.render(ctx.appliance.store.require(ctx.path)))
+    return document_reply(ctx, ctx.appliance.store.require(ctx.path))
 
 
 @bp.get("/rest/network-sets/{id}/withoutEthernet")
@@ -180,7 +183,7 @@ def update_network_set(ctx: Ctx) -> Reply:
     """Replace a network set's name, members and native network (202)."""
     body = ctx.json_object()
     current = ctx.appliance.store.require(ctx.path)
-    check_etag(ctx, current)
+    require_current_etag(ctx, current)
     fields = validated_fields(ctx, body, current)
     params = {"uri": current["uri"], "name": fields["name"], "fields": fields}
     task = ctx.appliance.tasks.start(
@@ -205,7 +208,7 @@ def complete_update(appliance: Appliance, params: dict[str, Any]) -> None:
 def delete_network_set(ctx: Ctx) -> Reply:
     """Delete a network set (202); refused while a profile connection uses it."""
     current = ctx.appliance.store.require(ctx.path)
-    check_etag(ctx, current)
+    require_current_etag(ctx, current)
     network_usage.refuse_if_used_by_profiles(ctx.appliance, current["uri"])
     task = ctx.appliance.tasks.start(
         DELETE,

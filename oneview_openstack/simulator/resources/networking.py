@@ -1,9 +1,9 @@
 """Rules shared by the networking resources (no routes here).
 
 The request checks every networking write makes (``type`` per API version,
-``If-Match``/body eTag), the lookups of ethernet networks by URI, the VLAN
-rules, and the view of pending jobs that keeps two in-flight requests from
-claiming the same name.
+names, enumerations, URI lists), the lookups of ethernet networks by URI, the
+VLAN rules, and the view of pending jobs that keeps two in-flight requests from
+claiming the same name. eTags are checked by ``conditional``, as for compute.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from oneview_openstack.simulator.errors import ApiError, bad_request
-from oneview_openstack.simulator.resources.conditional import require_current_etag
 from oneview_openstack.simulator.router import Ctx
 from oneview_openstack.simulator.versions import type_for
 
@@ -114,14 +113,6 @@ def check_type(ctx: Ctx, body: Doc, table: TypeTable) -> None:
             details=f'The "type" field content, "{given}", included in this request is invalid.',
             recommended_actions=[f'Use "type": "{expected}" with X-API-Version {ctx.api_version}.'],
         )
-
-
-def check_etag(ctx: Ctx, doc: Doc) -> None:
-    """412 ETAG_MISMATCH unless ``If-Match`` (or the body's ``eTag``) names the current eTag.
-
-    One rule for the whole appliance: see ``conditional.require_current_etag``.
-    """
-    require_current_etag(ctx, doc)
 
 
 def require_name(body: Doc, what: str) -> str:

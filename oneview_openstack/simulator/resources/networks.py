@@ -19,12 +19,15 @@ from oneview_openstack.simulator import query
 from oneview_openstack.simulator.errors import ApiError, bad_request
 from oneview_openstack.simulator.resources import connection_templates as templates
 from oneview_openstack.simulator.resources import network_usage
+from oneview_openstack.simulator.resources.conditional import (
+    document_reply,
+    require_current_etag,
+)
 from oneview_openstack.simulator.resources.networking import (
     BULK_ETHERNET_TYPES,
     ETHERNET_NETWORK_KINDS,
     ETHERNET_NETWORK_TYPES,
     VLAN_RANGE,
-    check_etag,
     check_type,
     choice,
     flag,
@@ -288,7 +291,7 @@ def delete_bulk(ctx: Ctx) -> Reply:
 @bp.get("/rest/ethernet-networks/{id}")
 def get_network(ctx: Ctx) -> Reply:
     """One ethernet network."""
-    return Reply(200, ctx.render(ctx.appliance.store.require(ctx.path)))
+    return document_reply(ctx, ctx.appliance.store.require(ctx.path))
 
 
 @bp.put("/rest/ethernet-networks/{id}")
@@ -297,7 +300,7 @@ def update_network(ctx: Ctx) -> Reply:
     body = ctx.json_object()
     current = ctx.appliance.store.require(ctx.path)
     check_type(ctx, body, ETHERNET_NETWORK_TYPES)
-    check_etag(ctx, current)
+    require_current_etag(ctx, current)
     if "vlanId" in body and body["vlanId"] != current["vlanId"] and current["vlanId"]:
         raise bad_request(
             "CRM_CHANGING_VLAN_ID",
@@ -347,7 +350,7 @@ def complete_update(appliance: Appliance, params: dict[str, Any]) -> None:
 def delete_network(ctx: Ctx) -> Reply:
     """Delete one network; it leaves every uplink set, network set and LIG (202)."""
     current = ctx.appliance.store.require(ctx.path)
-    check_etag(ctx, current)
+    require_current_etag(ctx, current)
     return _start_delete(ctx, [current["uri"]], current["uri"], current["name"])
 
 

@@ -50,7 +50,7 @@ def list_profiles(ctx: Ctx) -> Reply:
 def get_profile(ctx: Ctx) -> Reply:
     """One profile; 304 when If-None-Match names its current eTag."""
     profile = require_profile(ctx)
-    return conditional.not_modified(ctx, profile) or Reply(200, ctx.render(profile))
+    return conditional.document_reply(ctx, profile)
 
 
 @bp.post("/rest/server-profiles")

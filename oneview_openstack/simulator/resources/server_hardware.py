@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from oneview_openstack.simulator import query
 from oneview_openstack.simulator.errors import ApiError, bad_request
 from oneview_openstack.simulator.resources import compute_types, local_storage, power
+from oneview_openstack.simulator.resources.conditional import document_reply
 from oneview_openstack.simulator.router import Blueprint, Ctx, Reply
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def list_server_hardware(ctx: Ctx) -> Reply:
 @bp.get("/rest/server-hardware/{id}")
 def get_server_hardware(ctx: Ctx) -> Reply:
     """One server."""
-    return Reply(200, ctx.render(ctx.appliance.store.require(ctx.path)))
+    return document_reply(ctx, ctx.appliance.store.require(ctx.path))
 
 
 @bp.put("/rest/server-hardware/{id}/powerState")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from oneview_openstack.simulator import query
+from oneview_openstack.simulator.resources.conditional import document_reply
 from oneview_openstack.simulator.router import Blueprint, Ctx, Reply
 
 bp = Blueprint()
@@ -18,4 +19,4 @@ def list_tasks(ctx: Ctx) -> Reply:
 @bp.get("/rest/tasks/{id}")
 def get_task(ctx: Ctx) -> Reply:
     """One task."""
-    return Reply(200, ctx.render(ctx.appliance.store.require(ctx.path)))
+    return document_reply(ctx, ctx.appliance.store.require(ctx.path))

@@ -52,7 +52,7 @@ def list_templates(ctx: Ctx) -> Reply:
 def get_template(ctx: Ctx) -> Reply:
     """One template; 304 when If-None-Match names its current eTag."""
     template = _require(ctx)
-    return conditional.not_modified(ctx, template) or Reply(200, ctx.render(template))
+    return conditional.document_reply(ctx, template)
 
 
 @bp.get("/rest/server-profile-templates/{id}/new-profile")

@@ -17,10 +17,13 @@ from typing import TYPE_CHECKING, Any
 from oneview_openstack.simulator import query
 from oneview_openstack.simulator.errors import ApiError, bad_reference, bad_request
 from oneview_openstack.simulator.resources import li_state
+from oneview_openstack.simulator.resources.conditional import (
+    document_reply,
+    require_current_etag,
+)
 from oneview_openstack.simulator.resources.networking import (
     ETHERNET_NETWORK_KINDS,
     UPLINK_SET_TYPES,
-    check_etag,
     check_native,
     check_type,
     choice,
@@ -240,7 +243,7 @@ def complete_create(appliance: Appliance, params: dict[str, Any]) -> None:
 @bp.get("/rest/uplink-sets/{id}")
 def get_uplink_set(ctx: Ctx) -> Reply:
     """One uplink set."""
-    return Reply(200, ctx.render(ctx.appliance.store.require(ctx.path)))
+    return document_reply(ctx, ctx.appliance.store.require(ctx.path))
 
 
 @bp.put("/rest/uplink-sets/{id}")
@@ -248,7 +251,7 @@ def update_uplink_set(ctx: Ctx) -> Reply:
     """Replace an uplink set's networks, ports and settings (202)."""
     body = ctx.json_object()
     current = ctx.appliance.store.require(ctx.path)
-    check_etag(ctx, current)
+    require_current_etag(ctx, current)
     fields = validated_fields(ctx, body, current)
     params = {
         "uri": current["uri"],
@@ -269,7 +272,7 @@ def complete_update(appliance: Appliance, params: dict[str, Any]) -> None:
 def delete_uplink_set(ctx: Ctx) -> Reply:
     """Delete an uplink set (202)."""
     current = ctx.appliance.store.require(ctx.path)
-    check_etag(ctx, current)
+    require_current_etag(ctx, current)
     return _start(ctx, DELETE, {"uri": current["uri"], "name": current["name"]}, "Delete")
 
 
