@@ -336,3 +336,26 @@ def read_server(task: Any, settings: NodeSettings, doing: str) -> client.ServerH
     ov = get_client(settings)
     with errors.translated(task.node, doing, settings.connection):
         return ov.server_hardware.get(settings.server_hardware_uri)
+
+
+def refuse_if_in_use_by_oneview(
+    task: Any, settings: NodeSettings, server: client.ServerHardware, doing: str
+) -> None:
+    """Raise :class:`errors.ServerInUseByOneView` when a OneView user owns the server.
+
+    The error names the owner's profile; reading its name costs one GET, only on refusal.
+    """
+    owner = ownership.owner(server.server_profile_uri, settings.applied_server_profile_uri)
+    if owner is not ownership.Owner.ONEVIEW_USER:
+        return
+    profile_uri = server.server_profile_uri or ""
+    try:
+        name = get_client(settings).server_profiles.get(profile_uri).name
+    except client.OneViewError:
+        name = None  # the URI alone still names it
+    raise errors.ServerInUseByOneView(
+        node=task.node.uuid,
+        doing=doing,
+        server=checks.label(server),
+        profile=f"{name!r} ({profile_uri})" if name else profile_uri,
+    )

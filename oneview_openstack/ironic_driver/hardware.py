@@ -1,29 +1,34 @@
 """The ``oneview`` hardware type (entry point group ``ironic.hardware.types``).
 
-Ironic refuses to start a conductor when an enabled hardware type has, for some interface
-family, no implementation that is both enabled and listed in its ``supported_*_interfaces``
-(only ``fake-hardware`` is exempt). So every family that test configurations enable with
-``fake`` lists Ironic's fake implementation here, after the production ones: the order is
-the preference Ironic uses to pick a node's default interface.
-
-To add a OneView interface, put its class first in the matching ``_*_INTERFACES`` tuple.
+It only lists interfaces, in order of preference: Ironic gives a new node the first one
+that is enabled. The OneView interfaces come first; Ironic's fake ones are listed after
+them because Ironic refuses to start a conductor when an enabled hardware type has, for some
+interface family, no implementation that is both enabled and supported (test
+configurations enable only ``fake`` boot and deploy).
 """
 
 from ironic.drivers import base, generic
 from ironic.drivers.modules import fake, noop_mgmt
 
-_POWER_INTERFACES: tuple[type[base.PowerInterface], ...] = (fake.FakePower,)
+from oneview_openstack.ironic_driver import inspect, management, power
+
+_POWER_INTERFACES: tuple[type[base.PowerInterface], ...] = (
+    power.OneViewPower,
+    fake.FakePower,
+)
 _MANAGEMENT_INTERFACES: tuple[type[base.ManagementInterface], ...] = (
+    management.OneViewManagement,
     fake.FakeManagement,
     noop_mgmt.NoopManagement,
 )
+_INSPECT_INTERFACES: tuple[type[base.InspectInterface], ...] = (inspect.OneViewInspect,)
 _EXTRA_BOOT_INTERFACES: tuple[type[base.BootInterface], ...] = (fake.FakeBoot,)
 _EXTRA_DEPLOY_INTERFACES: tuple[type[base.DeployInterface], ...] = (fake.FakeDeploy,)
 _EXTRA_INSPECT_INTERFACES: tuple[type[base.InspectInterface], ...] = (fake.FakeInspect,)
 
 
 class OneViewHardware(generic.GenericHardware):
-    """Servers managed by HPE OneView: power and management through OneView's REST API.
+    """Servers managed by HPE OneView: power, management and inspection through OneView.
 
     Boot, deploy, network and the other families are Ironic's generic ones (PXE/iPXE boot,
     agent-based deploy, flat or Neutron networking), plus the fake ones for tests.
@@ -47,4 +52,8 @@ class OneViewHardware(generic.GenericHardware):
 
     @property
     def supported_inspect_interfaces(self) -> list[type[base.InspectInterface]]:
-        return [*super().supported_inspect_interfaces, *_EXTRA_INSPECT_INTERFACES]
+        return [
+            *_INSPECT_INTERFACES,
+            *super().supported_inspect_interfaces,
+            *_EXTRA_INSPECT_INTERFACES,
+        ]

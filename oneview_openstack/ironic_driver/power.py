@@ -1,0 +1,186 @@
+"""``OneViewPower``: power through OneView's ``PUT /rest/server-hardware/{id}/powerState``.
+
+Every action waits for OneView's power task (Ironic's power actions are blocking) and is
+refused, with an error naming the owner's profile, when a OneView user owns the server.
+
+============  ===============================================================================
+Ironic        OneView
+============  ===============================================================================
+power on      (pending boot device written while off) On + MomentaryPress
+power off     Off + PressAndHold
+soft off      Off + MomentaryPress (ACPI shutdown); if OneView fails it (the OS ignored it,
+              ``SERVER_MOMENTARY_PRESS_OFF_TIMEOUT``) or it outlasts Ironic's timeout: Off +
+              PressAndHold, unless ``[oneview]soft_power_off_fallback`` is false
+reboot        On + ColdBoot; with a pending boot device: hard off, write it, on
+soft reboot   soft off (with the same fallback), pending boot device, on
+(any reboot of a server that is off powers it on)
+============  ===============================================================================
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from ironic.common import exception, states
+from ironic.conductor import task_manager
+from ironic.conf import CONF
+from ironic.drivers import base
+
+from oneview_openstack import client
+from oneview_openstack.ironic_driver import boot_devices, common, errors
+
+LOG = logging.getLogger(__name__)
+
+# Transitional states report the state being reached, as Ironic's redfish driver does; a
+# server whose state OneView does not know is in error (never None).
+GET_POWER_STATE_MAP = {
+    client.PowerState.ON: states.POWER_ON,
+    client.PowerState.POWERING_ON: states.POWER_ON,
+    client.PowerState.RESETTING: states.POWER_ON,
+    client.PowerState.OFF: states.POWER_OFF,
+    client.PowerState.POWERING_OFF: states.POWER_OFF,
+    client.PowerState.UNKNOWN: states.ERROR,
+}
+SUPPORTED_POWER_STATES = [
+    states.POWER_ON,
+    states.POWER_OFF,
+    states.REBOOT,
+    states.SOFT_REBOOT,
+    states.SOFT_POWER_OFF,
+]
+BUSY_RETRY_SECONDS = 0.5
+
+
+def ironic_power_state(state: client.PowerState) -> str:
+    """The Ironic power state of a OneView ``powerState``."""
+    return GET_POWER_STATE_MAP.get(state, states.ERROR)
+
+
+class OneViewPower(base.PowerInterface):
+    """Power of a OneView server hardware."""
+
+    def get_properties(self) -> dict[str, str]:
+        return common.COMMON_PROPERTIES.copy()
+
+    def validate(self, task: Any) -> None:
+        """Check the node's OneView settings (see :func:`common.validate_node`)."""
+        common.validate_node(task)
+
+    def get_power_state(self, task: Any) -> str:
+        """``power on``, ``power off`` or ``error`` (OneView reports ``Unknown``)."""
+        settings = common.parse_driver_info(task.node)
+        server = common.read_server(task, settings, "reading the power state")
+        return ironic_power_state(server.power_state)
+
+    def get_supported_power_states(self, task: Any) -> list[str]:
+        return list(SUPPORTED_POWER_STATES)
+
+    @task_manager.require_exclusive_lock
+    def set_power_state(self, task: Any, power_state: str, timeout: float | None = None) -> None:
+        """Reach *power_state*, waiting at most *timeout* seconds per OneView power task.
+
+        :raises: InvalidParameterValue for a power state this interface does not support.
+        :raises: ServerInUseByOneView when a OneView user owns the server.
+        :raises: OneViewError when OneView refuses or fails the power task.
+        """
+        if power_state not in SUPPORTED_POWER_STATES:
+            raise exception.InvalidParameterValue(
+                f"Node {task.node.uuid}: power state {power_state!r} is not supported; "
+                f"allowed: {', '.join(SUPPORTED_POWER_STATES)}."
+            )
+        _PowerAction(task, timeout).run(power_state)
+
+    @task_manager.require_exclusive_lock
+    def reboot(self, task: Any, timeout: float | None = None) -> None:
+        """Hard reboot (a server that is off is powered on)."""
+        _PowerAction(task, timeout).run(states.REBOOT)
+
+
+class _PowerAction:
+    """One power request of Ironic, carried out as one or more OneView power tasks."""
+
+    def __init__(self, task: Any, timeout: float | None) -> None:
+        self.task = task
+        self.node = task.node
+        self.settings = common.parse_driver_info(task.node)
+        self.ov = common.get_client(self.settings)
+        self.timeout = float(timeout or CONF.oneview.power_timeout)
+
+    def run(self, power_state: str) -> None:
+        doing = f"setting power state {power_state!r}"
+        with errors.translated(self.node, doing, self.settings.connection):
+            server = self.ov.server_hardware.get(self.settings.server_hardware_uri)
+            common.refuse_if_in_use_by_oneview(self.task, self.settings, server, doing)
+            {
+                states.POWER_ON: self.power_on,
+                states.POWER_OFF: self.hard_off,
+                states.SOFT_POWER_OFF: self.soft_off,
+                states.REBOOT: self.reboot,
+                states.SOFT_REBOOT: self.soft_reboot,
+            }[power_state](server)
+
+    def power_on(self, server: client.ServerHardware) -> None:
+        boot_devices.apply_pending(
+            self.task, self.ov, server, self.settings.applied_server_profile_uri
+        )
+        self._set(client.PowerState.ON, client.PowerControl.MOMENTARY_PRESS)
+
+    def hard_off(self, server: client.ServerHardware) -> None:
+        self._set(client.PowerState.OFF, client.PowerControl.PRESS_AND_HOLD)
+
+    def soft_off(self, server: client.ServerHardware) -> None:
+        try:
+            self._set(client.PowerState.OFF, client.PowerControl.MOMENTARY_PRESS)
+        except (client.TaskFailed, client.TaskTimeout) as error:
+            if not CONF.oneview.soft_power_off_fallback:
+                raise
+            LOG.warning(
+                "Node %s: soft power off did not complete (%s); powering off hard",
+                self.node.uuid,
+                error,
+            )
+            self._hard_off_when_idle()
+
+    def reboot(self, server: client.ServerHardware) -> None:
+        if server.power_state == client.PowerState.OFF:
+            self.power_on(server)
+        elif boot_devices.pending(self.node) is None:
+            self._set(client.PowerState.ON, client.PowerControl.COLD_BOOT)
+        else:
+            self.hard_off(server)
+            self.power_on(self._read())
+
+    def soft_reboot(self, server: client.ServerHardware) -> None:
+        if server.power_state != client.PowerState.OFF:
+            self.soft_off(server)
+            server = self._read()
+        self.power_on(server)
+
+    def _hard_off_when_idle(self) -> None:
+        """Press and hold, waiting (up to ``[oneview]power_timeout``) while OneView is still
+        busy with the soft request that outlasted Ironic's timeout."""
+        deadline = time.monotonic() + CONF.oneview.power_timeout
+        while True:
+            try:
+                self.ov.server_hardware.set_power(
+                    self.settings.server_hardware_uri,
+                    client.PowerState.OFF,
+                    client.PowerControl.PRESS_AND_HOLD,
+                    timeout=CONF.oneview.power_timeout,
+                )
+                return
+            except client.Conflict:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(BUSY_RETRY_SECONDS)
+
+    def _set(self, state: client.PowerState, control: client.PowerControl) -> None:
+        LOG.debug("Node %s: power %s (%s)", self.node.uuid, state, control)
+        self.ov.server_hardware.set_power(
+            self.settings.server_hardware_uri, state, control, timeout=self.timeout
+        )
+
+    def _read(self) -> client.ServerHardware:
+        return self.ov.server_hardware.get(self.settings.server_hardware_uri)

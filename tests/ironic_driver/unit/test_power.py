@@ -1,0 +1,231 @@
+"""OneViewPower in Ironic's own test base, against the simulator."""
+
+from __future__ import annotations
+
+import pytest
+from ironic.common import exception, states
+from ironic.conductor import task_manager
+
+from oneview_openstack import client
+from oneview_openstack.ironic_driver import errors, power
+
+from .. import oneview_seed as seed
+from ..oneview_seed import OneViewSide
+from .base import OneViewTestCase
+
+SOFT_OFF_TIMEOUT = "SERVER_MOMENTARY_PRESS_OFF_TIMEOUT"
+
+
+@pytest.mark.parametrize("state", list(client.PowerState))
+def test_every_oneview_power_state_has_an_ironic_state(state: client.PowerState) -> None:
+    assert power.ironic_power_state(state) in (states.POWER_ON, states.POWER_OFF, states.ERROR)
+
+
+def test_transitional_states_report_the_state_being_reached() -> None:
+    expected = {
+        client.PowerState.POWERING_ON: states.POWER_ON,
+        client.PowerState.RESETTING: states.POWER_ON,
+        client.PowerState.POWERING_OFF: states.POWER_OFF,
+        client.PowerState.UNKNOWN: states.ERROR,
+    }
+
+    assert {state: power.ironic_power_state(state) for state in expected} == expected
+
+
+class PowerTestCase(OneViewTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.side = OneViewSide(self.sim)
+
+    def _server(self, name: str = seed.BLADE) -> dict:
+        return self.side.get(self.seed.server(name))
+
+    def _set(self, node, state: str, timeout: float | None = None) -> None:
+        with task_manager.acquire(self.context, node.uuid) as task:
+            task.driver.power.set_power_state(task, state, timeout=timeout)
+
+    def _state(self, node) -> str:
+        with task_manager.acquire(self.context, node.uuid, shared=True) as task:
+            return task.driver.power.get_power_state(task)
+
+    def test_power_state_of_an_off_and_a_running_server(self) -> None:
+        off = self.create_oneview_node(seed.BLADE)
+        running = self.create_oneview_node(seed.BLADE_ON, template=None)
+
+        assert (self._state(off), self._state(running)) == (states.POWER_OFF, states.POWER_ON)
+
+    def test_power_state_reads_the_server_once(self) -> None:
+        node = self.create_oneview_node()
+        self._state(node)  # logs in
+        self.sim.operator.clear_counters()
+
+        self._state(node)
+
+        assert self.sim.operator.counters() == {"GET /rest/server-hardware/{id}": 1}
+
+    def test_a_server_powering_on_reports_power_on(self) -> None:
+        node = self.create_oneview_node()
+        self.sim.operator.set_config(time_scale=1.0)  # power on takes 10 s
+        self.side.rest.call("PUT", f"{self.seed.server(seed.BLADE)}/powerState",
+                            {"powerState": "On"})  # fmt: skip
+        assert self._server()["powerState"] == "PoweringOn"
+
+        assert self._state(node) == states.POWER_ON
+
+    def test_power_on_then_off(self) -> None:
+        node = self.create_oneview_node()
+
+        self._set(node, states.POWER_ON)
+        after_on = self._server()["powerState"]
+        self._set(node, states.POWER_OFF)
+
+        assert (after_on, self._server()["powerState"]) == ("On", "Off")
+
+    def test_soft_power_off_shuts_down_gracefully(self) -> None:
+        node = self.create_oneview_node()
+        self._set(node, states.POWER_ON)
+
+        self._set(node, states.SOFT_POWER_OFF, timeout=30)
+
+        assert self._server()["powerState"] == "Off"
+        assert self.side.tasks_of(self.seed.server(seed.BLADE)) == [
+            ("Power on", "Completed"),
+            ("Power off", "Completed"),
+        ]
+
+    def test_soft_power_off_ignored_by_the_os_falls_back_to_a_hard_power_off(self) -> None:
+        node = self.create_oneview_node()
+        self._set(node, states.POWER_ON)
+        self.sim.operator.fail_next_task(SOFT_OFF_TIMEOUT, "The OS did not shut down.",
+                                         name="Power off")  # fmt: skip
+
+        self._set(node, states.SOFT_POWER_OFF, timeout=30)
+
+        assert self._server()["powerState"] == "Off"
+        assert self.side.tasks_of(self.seed.server(seed.BLADE))[1:] == [
+            ("Power off", "Error"),
+            ("Power off", "Completed"),
+        ]
+
+    def test_soft_power_off_outlasting_the_timeout_falls_back_to_a_hard_power_off(self) -> None:
+        node = self.create_oneview_node()
+        self._set(node, states.POWER_ON)
+        self.sim.operator.set_config(time_scale=0.1)  # a graceful shutdown takes 1.5 s
+
+        self._set(node, states.SOFT_POWER_OFF, timeout=0.3)
+
+        assert self._server()["powerState"] == "Off"
+
+    def test_soft_power_off_without_fallback_fails_with_oneviews_message(self) -> None:
+        self.config(group="oneview", soft_power_off_fallback=False)
+        node = self.create_oneview_node()
+        self._set(node, states.POWER_ON)
+        self.sim.operator.fail_next_task(SOFT_OFF_TIMEOUT, "The OS did not shut down.",
+                                         name="Power off")  # fmt: skip
+
+        with pytest.raises(errors.OneViewError, match="The OS did not shut down") as caught:
+            self._set(node, states.SOFT_POWER_OFF, timeout=30)
+
+        assert node.uuid in str(caught.value)
+        assert self._server()["powerState"] == "On"
+
+    def test_hard_power_off_failure_is_reported_without_retrying_softly(self) -> None:
+        node = self.create_oneview_node()
+        self._set(node, states.POWER_ON)
+        self.sim.operator.fail_next_task("POWER_FAILED", "The iLO lost power control.",
+                                         name="Power off")  # fmt: skip
+
+        with pytest.raises(errors.OneViewError, match="The iLO lost power control"):
+            self._set(node, states.POWER_OFF)
+
+        assert self.side.tasks_of(self.seed.server(seed.BLADE))[1:] == [("Power off", "Error")]
+
+    def test_reboot_of_a_running_server_is_one_cold_boot(self) -> None:
+        node = self.create_oneview_node()
+        self._set(node, states.POWER_ON)
+
+        with task_manager.acquire(self.context, node.uuid) as task:
+            task.driver.power.reboot(task)
+
+        assert self._server()["powerState"] == "On"
+        assert self.side.tasks_of(self.seed.server(seed.BLADE))[1:] == [("Cold boot", "Completed")]
+
+    def test_reboot_of_a_server_that_is_off_powers_it_on(self) -> None:
+        node = self.create_oneview_node()
+
+        self._set(node, states.REBOOT)
+
+        assert self._server()["powerState"] == "On"
+
+    def test_soft_reboot_shuts_down_then_powers_on(self) -> None:
+        node = self.create_oneview_node()
+        self._set(node, states.POWER_ON)
+
+        self._set(node, states.SOFT_REBOOT, timeout=30)
+
+        assert self._server()["powerState"] == "On"
+        assert self.side.tasks_of(self.seed.server(seed.BLADE))[1:] == [
+            ("Power off", "Completed"),
+            ("Power on", "Completed"),
+        ]
+
+    def test_power_refused_when_a_oneview_user_owns_the_server(self) -> None:
+        node = self.create_oneview_node(seed.BLADE_ON, template=None)
+
+        with pytest.raises(errors.ServerInUseByOneView) as caught:
+            self._set(node, states.POWER_OFF)
+
+        message = str(caught.value)
+        assert node.uuid in message
+        assert seed.FOREIGN_PROFILE in message
+        assert seed.BLADE_ON in message
+        assert self._server(seed.BLADE_ON)["powerState"] == "On"
+
+    def test_power_allowed_on_a_server_carrying_ironics_profile(self) -> None:
+        server_uri = self.seed.server(seed.BLADE)
+        profile = self.side.create_profile(self.seed.template(seed.TEMPLATE), server_uri, "ir")
+        node = self.create_oneview_node(driver_info={"applied_server_profile_uri": profile})
+
+        self._set(node, states.POWER_ON)
+
+        assert self._server()["powerState"] == "On"
+
+    def test_a_profile_applied_by_someone_else_after_ironic_lost_its_own_is_refused(self) -> None:
+        self.sim.operator.apply_foreign_profile(self.seed.server(seed.BLADE), "web-team")
+        node = self.create_oneview_node(
+            driver_info={"applied_server_profile_uri": "/rest/server-profiles/gone"}
+        )
+
+        with pytest.raises(errors.ServerInUseByOneView, match="web-team"):
+            self._set(node, states.POWER_ON)
+
+    def test_unsupported_power_state_is_refused(self) -> None:
+        node = self.create_oneview_node()
+
+        with pytest.raises(exception.InvalidParameterValue, match="'error' is not supported"):
+            self._set(node, states.ERROR)
+
+    def test_unreachable_oneview_is_reported_naming_the_appliance(self) -> None:
+        node = self.create_oneview_node()
+        self.sim.operator.add_fault("/rest/server-hardware*", status=503, error_code="DOWN",
+                                    message="Appliance is restarting.")  # fmt: skip
+
+        with pytest.raises(errors.OneViewConnectionError) as caught:
+            self._state(node)
+
+        assert self.sim.url in str(caught.value)
+        assert node.uuid in str(caught.value)
+
+    def test_supported_power_states(self) -> None:
+        node = self.create_oneview_node()
+
+        with task_manager.acquire(self.context, node.uuid, shared=True) as task:
+            supported = task.driver.power.get_supported_power_states(task)
+
+        assert set(supported) == {
+            states.POWER_ON,
+            states.POWER_OFF,
+            states.REBOOT,
+            states.SOFT_REBOOT,
+            states.SOFT_POWER_OFF,
+        }
