@@ -15,6 +15,11 @@ from oneview_openstack.simulator.errors import ApiError
 
 Doc = dict[str, Any]
 Renderer = Callable[[Doc, int], Doc]
+TypeTable = list[tuple[int, str]]  # ascending (since_version, type string)
+
+# Below this API version a write without ``type`` is refused (MISSING_JSON_TYPE, seen at 800);
+# the hpeOneView SDK sends no ``type`` from 2000 on, so newer appliances accept its absence.
+TYPE_REQUIRED_BELOW = 2000
 
 
 def render(doc: Doc, version: int, renderers: dict[str, Renderer]) -> Doc:
@@ -23,7 +28,7 @@ def render(doc: Doc, version: int, renderers: dict[str, Renderer]) -> Doc:
     return function(doc, version) if function else doc
 
 
-def type_for(table: list[tuple[int, str]], version: int) -> str:
+def type_for(table: TypeTable, version: int) -> str:
     """The ``type`` string of the highest table entry at or below ``version``.
 
     ``table`` is ascending: ``[(200, "ServerProfileV5"), (300, "ServerProfileV6"), ...]``.
@@ -33,6 +38,35 @@ def type_for(table: list[tuple[int, str]], version: int) -> str:
         if version >= since:
             chosen = name
     return chosen
+
+
+def check_type(body: Doc, table: TypeTable, version: int) -> None:
+    """A write's body must carry the ``type`` of the request's API version (400 otherwise)."""
+    expected = type_for(table, version)
+    given = body.get("type")
+    if given is None:
+        if version < TYPE_REQUIRED_BELOW:
+            raise ApiError(
+                400,
+                "MISSING_JSON_TYPE",
+                'The "type" field is missing from the JSON.',
+                details=(
+                    'The "type" field was not included in the JSON input of this request, '
+                    f'so the request is invalid. API version {version} expects "{expected}".'
+                ),
+                recommended_actions=[
+                    'Include the "type" field in the JSON and try the request again.'
+                ],
+            )
+        return
+    if given != expected:
+        raise ApiError(
+            400,
+            "INVALID_JSON_TYPE",
+            "Invalid JSON type.",
+            details=f'The "type" field content, "{given}", included in this request is invalid.',
+            recommended_actions=[f'Use "type": "{expected}" with X-API-Version {version}.'],
+        )
 
 
 def parse_api_version(header: str | None, minimum: int, current: int) -> int:

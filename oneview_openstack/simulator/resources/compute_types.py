@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneview_openstack.simulator.versions import type_for
+from oneview_openstack.simulator.versions import TypeTable, type_for
 
 Doc = dict[str, Any]
 
-SERVER_PROFILE_TYPES = [
+SERVER_PROFILE_TYPES: TypeTable = [
     (120, "ServerProfileV4"),
     (200, "ServerProfileV5"),
     (300, "ServerProfileV6"),
@@ -26,7 +26,7 @@ SERVER_PROFILE_TYPES = [
     (1200, "ServerProfileV11"),
     (1600, "ServerProfileV12"),
 ]
-SERVER_PROFILE_TEMPLATE_TYPES = [
+SERVER_PROFILE_TEMPLATE_TYPES: TypeTable = [
     (120, "ServerProfileTemplateV1"),
     (300, "ServerProfileTemplateV2"),
     (500, "ServerProfileTemplateV3"),
@@ -38,7 +38,7 @@ SERVER_PROFILE_TEMPLATE_TYPES = [
 ]
 # The SDKs do not publish these; observed points: -5 (API 300-500 era),
 # -10 (OneView 4.x), -12/-14 (OneView 5.x-8.x). Intermediate steps are estimates.
-SERVER_HARDWARE_TYPES = [
+SERVER_HARDWARE_TYPES: TypeTable = [
     (120, "server-hardware-3"),
     (200, "server-hardware-4"),
     (300, "server-hardware-5"),
@@ -49,7 +49,7 @@ SERVER_HARDWARE_TYPES = [
     (1200, "server-hardware-11"),
     (1600, "server-hardware-12"),
 ]
-SERVER_HARDWARE_TYPE_TYPES = [
+SERVER_HARDWARE_TYPE_TYPES: TypeTable = [
     (120, "server-hardware-type-3"),
     (200, "server-hardware-type-4"),
     (300, "server-hardware-type-5"),
@@ -60,14 +60,14 @@ SERVER_HARDWARE_TYPE_TYPES = [
     (1200, "server-hardware-type-10"),
     (1600, "server-hardware-type-12"),
 ]
-ENCLOSURE_GROUP_TYPES = [
+ENCLOSURE_GROUP_TYPES: TypeTable = [
     (120, "EnclosureGroupV200"),
     (300, "EnclosureGroupV300"),
     (500, "EnclosureGroupV400"),
     (600, "EnclosureGroupV7"),
     (1200, "EnclosureGroupV8"),
 ]
-ENCLOSURE_TYPES = [
+ENCLOSURE_TYPES: TypeTable = [
     (120, "EnclosureV200"),
     (300, "EnclosureV300"),
     (500, "EnclosureV400"),
@@ -78,7 +78,7 @@ PROFILE_CONNECTIONS_MOVE_AT = 600  # ServerProfileV8: connectionSettings.connect
 TEMPLATE_CONNECTIONS_MOVE_AT = 500  # ServerProfileTemplateV3
 
 
-def with_type(doc: Doc, table: list[tuple[int, str]], version: int) -> Doc:
+def with_type(doc: Doc, table: TypeTable, version: int) -> Doc:
     """A shallow copy of ``doc`` with the ``type`` of ``version``."""
     shown = dict(doc)
     shown["type"] = type_for(table, version)

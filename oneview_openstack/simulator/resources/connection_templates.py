@@ -18,9 +18,9 @@ from oneview_openstack.simulator.resources.conditional import (
 )
 from oneview_openstack.simulator.resources.networking import (
     CONNECTION_TEMPLATE_TYPES,
-    check_type,
 )
 from oneview_openstack.simulator.router import Blueprint, Ctx, Reply
+from oneview_openstack.simulator.versions import check_type
 
 if TYPE_CHECKING:
     from oneview_openstack.simulator.appliance import Appliance
@@ -140,7 +140,7 @@ def update_template(ctx: Ctx) -> Reply:
     store = ctx.appliance.store
     is_default = ctx.path == DEFAULT_URI
     current = default_template(ctx.appliance) if is_default else store.require(ctx.path)
-    check_type(ctx, body, CONNECTION_TEMPLATE_TYPES)
+    check_type(body, CONNECTION_TEMPLATE_TYPES, ctx.api_version)
     require_current_etag(ctx, current)
     bandwidth = parse_bandwidth(
         ctx.appliance, body.get("bandwidth"), "Updating connection-template", current["bandwidth"]

@@ -19,13 +19,12 @@ from oneview_openstack.simulator.resources.interconnect_groups import render_eth
 from oneview_openstack.simulator.resources.networking import (
     ETHERNET_SETTINGS_TYPES,
     LI_TYPES,
-    check_type,
     ethernet_networks,
     invalid_argument,
     pending_params,
 )
 from oneview_openstack.simulator.router import Blueprint, Ctx, Reply
-from oneview_openstack.simulator.versions import type_for
+from oneview_openstack.simulator.versions import check_type, type_for
 
 if TYPE_CHECKING:
     from oneview_openstack.simulator.appliance import Appliance
@@ -193,7 +192,7 @@ def update_ethernet_settings(ctx: Ctx) -> Reply:
     li = _logical_interconnect(ctx)
     body = ctx.json_object()
     if "type" in body:
-        check_type(ctx, body, ETHERNET_SETTINGS_TYPES)
+        check_type(body, ETHERNET_SETTINGS_TYPES, ctx.api_version)
     current = li.get("ethernetSettings") or {}
     changes = {k: v for k, v in body.items() if k not in ETHERNET_SETTINGS_FIXED + ("type",)}
     for key, value in changes.items():

@@ -22,7 +22,6 @@ from oneview_openstack.simulator.resources.conditional import (
 from oneview_openstack.simulator.resources.networking import (
     NETWORK_SET_TYPES,
     check_native,
-    check_type,
     choice,
     ethernet_networks,
     name_taken,
@@ -31,7 +30,7 @@ from oneview_openstack.simulator.resources.networking import (
     uri_list,
 )
 from oneview_openstack.simulator.router import Blueprint, Ctx, Reply
-from oneview_openstack.simulator.versions import type_for
+from oneview_openstack.simulator.versions import check_type, type_for
 
 if TYPE_CHECKING:
     from oneview_openstack.simulator.appliance import Appliance
@@ -71,7 +70,7 @@ def _duplicate_name(name: str) -> ApiError:
 
 def validated_fields(ctx: Ctx, body: Doc, current: Doc | None) -> Doc:
     """The stored fields a create or update body asks for (400 when invalid)."""
-    check_type(ctx, body, NETWORK_SET_TYPES)
+    check_type(body, NETWORK_SET_TYPES, ctx.api_version)
     base = current or {}
     merged = {**base, **body}
     name = require_name(merged, WHAT)

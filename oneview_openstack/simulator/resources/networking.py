@@ -1,9 +1,10 @@
 """Rules shared by the networking resources (no routes here).
 
-The request checks every networking write makes (``type`` per API version,
-names, enumerations, URI lists), the lookups of ethernet networks by URI, the
-VLAN rules, and the view of pending jobs that keeps two in-flight requests from
-claiming the same name. eTags are checked by ``conditional``, as for compute.
+The ``type`` tables of the networking resources, the request checks every
+networking write makes (names, enumerations, URI lists), the lookups of
+ethernet networks by URI, the VLAN rules, and the view of pending jobs that
+keeps two in-flight requests from claiming the same name. ``type`` strings are
+checked by ``versions.check_type`` and eTags by ``conditional``, as for compute.
 """
 
 from __future__ import annotations
@@ -12,14 +13,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from oneview_openstack.simulator.errors import ApiError, bad_request
-from oneview_openstack.simulator.router import Ctx
-from oneview_openstack.simulator.versions import type_for
+from oneview_openstack.simulator.versions import TypeTable
 
 if TYPE_CHECKING:
     from oneview_openstack.simulator.appliance import Appliance
 
 Doc = dict[str, Any]
-TypeTable = list[tuple[int, str]]
 
 # ``type`` strings per API version, ascending (oneview-api.md §4).
 ETHERNET_NETWORK_TYPES: TypeTable = [
@@ -74,45 +73,11 @@ ETHERNET_SETTINGS_TYPES: TypeTable = [
 ]
 CONNECTION_TEMPLATE_TYPES: TypeTable = [(0, "connection-template")]
 
-# Below this API version a write without ``type`` is refused (MISSING_JSON_TYPE, seen at 800);
-# the hpeOneView SDK sends no ``type`` from 2000 on, so newer appliances accept its absence.
-TYPE_REQUIRED_BELOW = 2000
-
 ETHERNET_NETWORK_KINDS = ("Tagged", "Untagged", "Tunnel", "ImageStreamer")
 VLAN_RANGE = (1, 4094)
 
 
 # -- request checks ------------------------------------------------------------
-
-
-def check_type(ctx: Ctx, body: Doc, table: TypeTable) -> None:
-    """The body's ``type`` must be the one of the request's API version."""
-    expected = type_for(table, ctx.api_version)
-    given = body.get("type")
-    if given is None:
-        if ctx.api_version < TYPE_REQUIRED_BELOW:
-            raise ApiError(
-                400,
-                "MISSING_JSON_TYPE",
-                'The "type" field is missing from the JSON.',
-                details=(
-                    'The "type" field was not included in the JSON input of this request, '
-                    f"so the request is invalid. API version {ctx.api_version} expects "
-                    f'"{expected}".'
-                ),
-                recommended_actions=[
-                    'Include the "type" field in the JSON and try the request again.'
-                ],
-            )
-        return
-    if given != expected:
-        raise ApiError(
-            400,
-            "INVALID_JSON_TYPE",
-            "Invalid JSON type.",
-            details=f'The "type" field content, "{given}", included in this request is invalid.',
-            recommended_actions=[f'Use "type": "{expected}" with X-API-Version {ctx.api_version}.'],
-        )
 
 
 def require_name(body: Doc, what: str) -> str:

@@ -28,7 +28,6 @@ from oneview_openstack.simulator.resources.networking import (
     ETHERNET_NETWORK_KINDS,
     ETHERNET_NETWORK_TYPES,
     VLAN_RANGE,
-    check_type,
     choice,
     flag,
     invalid_argument,
@@ -37,7 +36,7 @@ from oneview_openstack.simulator.resources.networking import (
     uri_list,
 )
 from oneview_openstack.simulator.router import Blueprint, Ctx, Reply
-from oneview_openstack.simulator.versions import type_for
+from oneview_openstack.simulator.versions import check_type, type_for
 
 if TYPE_CHECKING:
     from oneview_openstack.simulator.appliance import Appliance
@@ -183,7 +182,7 @@ def list_networks(ctx: Ctx) -> Reply:
 def create_network(ctx: Ctx) -> Reply:
     """Create one ethernet network (202)."""
     body = ctx.json_object()
-    check_type(ctx, body, ETHERNET_NETWORK_TYPES)
+    check_type(body, ETHERNET_NETWORK_TYPES, ctx.api_version)
     name = require_name(body, "ethernet network")
     kind = choice(body, "ethernetNetworkType", ETHERNET_NETWORK_KINDS, "Tagged", "ethernet network")
     vlan = parse_vlan(body, kind)
@@ -223,7 +222,7 @@ def store_network(appliance: Appliance, doc: Doc, bandwidth: dict[str, int]) -> 
 def create_bulk(ctx: Ctx) -> Reply:
     """Create ``<namePrefix>_<vlan>`` for every VLAN of ``vlanIdRange`` (202)."""
     body = ctx.json_object()
-    check_type(ctx, body, BULK_ETHERNET_TYPES)
+    check_type(body, BULK_ETHERNET_TYPES, ctx.api_version)
     prefix = body.get("namePrefix")
     if not isinstance(prefix, str) or not prefix.strip():
         raise bad_request(
@@ -299,7 +298,7 @@ def update_network(ctx: Ctx) -> Reply:
     """Change name, description, purpose, smartLink, privateNetwork (202)."""
     body = ctx.json_object()
     current = ctx.appliance.store.require(ctx.path)
-    check_type(ctx, body, ETHERNET_NETWORK_TYPES)
+    check_type(body, ETHERNET_NETWORK_TYPES, ctx.api_version)
     require_current_etag(ctx, current)
     if "vlanId" in body and body["vlanId"] != current["vlanId"] and current["vlanId"]:
         raise bad_request(

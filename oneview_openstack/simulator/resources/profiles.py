@@ -22,10 +22,10 @@ from oneview_openstack.simulator.resources import (
     profile_model,
     profile_rules,
 )
-from oneview_openstack.simulator.resources.networking import check_type
 from oneview_openstack.simulator.resources.profile_model import ProfileState
 from oneview_openstack.simulator.resources.server_hardware import ServerState
 from oneview_openstack.simulator.router import Blueprint, Ctx, Reply
+from oneview_openstack.simulator.versions import check_type
 
 bp = Blueprint()
 
@@ -221,7 +221,7 @@ def require_changeable(ctx: Ctx) -> Doc:
 def profile_from_request(ctx: Ctx, base: Doc) -> Doc:
     """``base`` with the request body laid over it, checked (400 on bad input)."""
     body = ctx.json_object()
-    check_type(ctx, body, compute_types.SERVER_PROFILE_TYPES)
+    check_type(body, compute_types.SERVER_PROFILE_TYPES, ctx.api_version)
     profile = profile_model.merge_body(base, body, profile_model.TOP_LEVEL_EDITABLE)
     connections = profile_model.incoming_connections(body)
     if connections is not None:

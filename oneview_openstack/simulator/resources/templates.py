@@ -20,8 +20,8 @@ from oneview_openstack.simulator.resources import (
     profile_model,
     profile_rules,
 )
-from oneview_openstack.simulator.resources.networking import check_type
 from oneview_openstack.simulator.router import Blueprint, Ctx, Reply
+from oneview_openstack.simulator.versions import check_type
 
 if TYPE_CHECKING:
     from oneview_openstack.simulator.appliance import Appliance
@@ -167,7 +167,7 @@ def _profiles_of(appliance: Appliance, template_uri: str) -> list[Doc]:
 
 def _template_from_request(ctx: Ctx, base: Doc) -> Doc:
     body = ctx.json_object()
-    check_type(ctx, body, compute_types.SERVER_PROFILE_TEMPLATE_TYPES)
+    check_type(body, compute_types.SERVER_PROFILE_TEMPLATE_TYPES, ctx.api_version)
     template = profile_model.merge_body(base, body, profile_model.TEMPLATE_EDITABLE)
     settings = body.get("connectionSettings")
     for key in ("complianceControl",):

@@ -25,7 +25,6 @@ from oneview_openstack.simulator.resources.networking import (
     ETHERNET_NETWORK_KINDS,
     UPLINK_SET_TYPES,
     check_native,
-    check_type,
     choice,
     ethernet_networks,
     invalid_argument,
@@ -35,7 +34,7 @@ from oneview_openstack.simulator.resources.networking import (
     uri_list,
 )
 from oneview_openstack.simulator.router import Blueprint, Ctx, Reply
-from oneview_openstack.simulator.versions import type_for
+from oneview_openstack.simulator.versions import check_type, type_for
 
 if TYPE_CHECKING:
     from oneview_openstack.simulator.appliance import Appliance
@@ -84,7 +83,7 @@ def render_uplink_set(doc: Doc, version: int) -> Doc:
 
 def validated_fields(ctx: Ctx, body: Doc, current: Doc | None) -> Doc:
     """The stored fields a create or update body asks for (400 when invalid)."""
-    check_type(ctx, body, UPLINK_SET_TYPES)
+    check_type(body, UPLINK_SET_TYPES, ctx.api_version)
     base = current or {}
     merged = {**base, **body}
     name = require_name(merged, WHAT)
