@@ -87,3 +87,13 @@ class OneViewSide:
         done = self.rest.wait_task(task["uri"])
         assert done["taskState"] == "Completed", done["taskErrors"]
         return str(done["associatedResource"]["resourceUri"])
+
+    def edit(self, uri: str, **changes: object) -> None:
+        """Change top-level fields of a template or profile (PUT, waits for the task)."""
+        body = self.get(uri)
+        body.update(changes)
+        response = self.rest.call("PUT", uri, body)
+        assert response.status_code in (200, 202), response.text
+        if response.status_code == 202:
+            done = self.rest.wait_task(response.json()["uri"])
+            assert done["taskState"] == "Completed", done["taskErrors"]

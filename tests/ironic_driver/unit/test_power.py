@@ -66,8 +66,9 @@ class PowerTestCase(OneViewTestCase):
     def test_a_server_powering_on_reports_power_on(self) -> None:
         node = self.create_oneview_node()
         self.sim.operator.set_config(time_scale=1.0)  # power on takes 10 s
-        self.side.rest.call("PUT", f"{self.seed.server(seed.BLADE)}/powerState",
-                            {"powerState": "On"})  # fmt: skip
+        self.side.rest.call(
+            "PUT", f"{self.seed.server(seed.BLADE)}/powerState", {"powerState": "On"}
+        )
         assert self._server()["powerState"] == "PoweringOn"
 
         assert self._state(node) == states.POWER_ON
@@ -96,8 +97,9 @@ class PowerTestCase(OneViewTestCase):
     def test_soft_power_off_ignored_by_the_os_falls_back_to_a_hard_power_off(self) -> None:
         node = self.create_oneview_node()
         self._set(node, states.POWER_ON)
-        self.sim.operator.fail_next_task(SOFT_OFF_TIMEOUT, "The OS did not shut down.",
-                                         name="Power off")  # fmt: skip
+        self.sim.operator.fail_next_task(
+            SOFT_OFF_TIMEOUT, "The OS did not shut down.", name="Power off"
+        )
 
         self._set(node, states.SOFT_POWER_OFF, timeout=30)
 
@@ -120,8 +122,9 @@ class PowerTestCase(OneViewTestCase):
         self.config(group="oneview", soft_power_off_fallback=False)
         node = self.create_oneview_node()
         self._set(node, states.POWER_ON)
-        self.sim.operator.fail_next_task(SOFT_OFF_TIMEOUT, "The OS did not shut down.",
-                                         name="Power off")  # fmt: skip
+        self.sim.operator.fail_next_task(
+            SOFT_OFF_TIMEOUT, "The OS did not shut down.", name="Power off"
+        )
 
         with pytest.raises(errors.OneViewError, match="The OS did not shut down") as caught:
             self._set(node, states.SOFT_POWER_OFF, timeout=30)
@@ -132,8 +135,9 @@ class PowerTestCase(OneViewTestCase):
     def test_hard_power_off_failure_is_reported_without_retrying_softly(self) -> None:
         node = self.create_oneview_node()
         self._set(node, states.POWER_ON)
-        self.sim.operator.fail_next_task("POWER_FAILED", "The iLO lost power control.",
-                                         name="Power off")  # fmt: skip
+        self.sim.operator.fail_next_task(
+            "POWER_FAILED", "The iLO lost power control.", name="Power off"
+        )
 
         with pytest.raises(errors.OneViewError, match="The iLO lost power control"):
             self._set(node, states.POWER_OFF)
@@ -207,8 +211,12 @@ class PowerTestCase(OneViewTestCase):
 
     def test_unreachable_oneview_is_reported_naming_the_appliance(self) -> None:
         node = self.create_oneview_node()
-        self.sim.operator.add_fault("/rest/server-hardware*", status=503, error_code="DOWN",
-                                    message="Appliance is restarting.")  # fmt: skip
+        self.sim.operator.add_fault(
+            "/rest/server-hardware*",
+            status=503,
+            error_code="DOWN",
+            message="Appliance is restarting.",
+        )
 
         with pytest.raises(errors.OneViewConnectionError) as caught:
             self._state(node)
