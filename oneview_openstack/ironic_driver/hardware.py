@@ -10,7 +10,7 @@ configurations enable only ``fake`` boot and deploy).
 from ironic.drivers import base, generic
 from ironic.drivers.modules import fake, noop_mgmt
 
-from oneview_openstack.ironic_driver import inspect, management, power
+from oneview_openstack.ironic_driver import deploy, fake_agent, inspect, management, power
 
 _POWER_INTERFACES: tuple[type[base.PowerInterface], ...] = (
     power.OneViewPower,
@@ -23,7 +23,15 @@ _MANAGEMENT_INTERFACES: tuple[type[base.ManagementInterface], ...] = (
 )
 _INSPECT_INTERFACES: tuple[type[base.InspectInterface], ...] = (inspect.OneViewInspect,)
 _EXTRA_BOOT_INTERFACES: tuple[type[base.BootInterface], ...] = (fake.FakeBoot,)
-_EXTRA_DEPLOY_INTERFACES: tuple[type[base.DeployInterface], ...] = (fake.FakeDeploy,)
+_DEPLOY_INTERFACES: tuple[type[base.DeployInterface], ...] = (
+    deploy.OneViewAgentDeploy,
+    deploy.OneViewRamdiskDeploy,
+)
+# oneview-fake-agent is for tests only: it stands in for the agent and writes no image.
+_EXTRA_DEPLOY_INTERFACES: tuple[type[base.DeployInterface], ...] = (
+    fake.FakeDeploy,
+    fake_agent.OneViewFakeAgentDeploy,
+)
 _EXTRA_INSPECT_INTERFACES: tuple[type[base.InspectInterface], ...] = (fake.FakeInspect,)
 
 
@@ -48,7 +56,11 @@ class OneViewHardware(generic.GenericHardware):
 
     @property
     def supported_deploy_interfaces(self) -> list[type[base.DeployInterface]]:
-        return [*super().supported_deploy_interfaces, *_EXTRA_DEPLOY_INTERFACES]
+        return [
+            *_DEPLOY_INTERFACES,
+            *super().supported_deploy_interfaces,
+            *_EXTRA_DEPLOY_INTERFACES,
+        ]
 
     @property
     def supported_inspect_interfaces(self) -> list[type[base.InspectInterface]]:

@@ -9,7 +9,7 @@ from ironic.conductor import task_manager
 
 from oneview_openstack.ironic_driver.hardware import OneViewHardware
 from oneview_openstack.testing.ironic_nodes import move_node
-from oneview_openstack.testing.ironic_service import IronicService
+from oneview_openstack.testing.ironic_service import IronicService, project_interfaces
 from oneview_openstack.testing.ironic_unit import OneViewDbTestCase
 from oneview_openstack.testing.service_process import ServiceStartError
 
@@ -38,7 +38,11 @@ def test_real_ironic_enrolls_and_manages_a_oneview_node(baremetal) -> None:
 def test_reset_deletes_even_a_deployed_protected_node(ironic: IronicService) -> None:
     baremetal = ironic.connection().baremetal
     node = baremetal.create_node(
-        driver="oneview", name="smoke-reset", power_interface="fake", management_interface="fake"
+        driver="oneview",
+        name="smoke-reset",
+        power_interface="fake",
+        management_interface="fake",
+        deploy_interface="fake",
     )
     baremetal.create_port(node_uuid=node.id, address="52:54:00:aa:bb:01")
     for verb in ("manage", "provide", "active"):
@@ -93,7 +97,10 @@ def test_config_carries_oneview_options_periodic_intervals_and_extra_sections(tm
     assert config["conductor"]["sync_power_state_interval"] == "2"
     assert config["conductor"]["graceful_shutdown_timeout"] == "1"
     assert config["neutron"]["auth_type"] == "none"
-    assert config["DEFAULT"]["enabled_deploy_interfaces"] == "fake,direct"
+    own_deploy = project_interfaces("deploy")
+    assert config["DEFAULT"]["enabled_deploy_interfaces"] == ",".join(
+        [*own_deploy, "fake", "direct"]
+    )
     assert config["DEFAULT"]["enabled_hardware_types"] == "oneview,fake-hardware"
     assert config["api"]["port"] == str(service.port)
 
