@@ -29,7 +29,7 @@ from ironic.conf import CONF
 from ironic.drivers import base
 
 from oneview_openstack import client
-from oneview_openstack.ironic_driver import boot_devices, common, errors
+from oneview_openstack.ironic_driver import boot_devices, common, errors, inventory, periodics
 
 LOG = logging.getLogger(__name__)
 
@@ -58,8 +58,12 @@ def ironic_power_state(state: client.PowerState) -> str:
     return GET_POWER_STATE_MAP.get(state, states.ERROR)
 
 
-class OneViewPower(base.PowerInterface):
-    """Power of a OneView server hardware."""
+class OneViewPower(periodics.OneViewPeriodicsMixin, base.PowerInterface):
+    """Power of a OneView server hardware.
+
+    It also hosts the dynamic-allocation periodic task (:mod:`periodics`): Ironic runs the
+    periodic tasks of each interface class once, and every ``oneview`` node uses this one.
+    """
 
     def get_properties(self) -> dict[str, str]:
         return common.COMMON_PROPERTIES.copy()
@@ -69,8 +73,21 @@ class OneViewPower(base.PowerInterface):
         common.validate_node(task)
 
     def get_power_state(self, task: Any) -> str:
-        """``power on``, ``power off`` or ``error`` (OneView reports ``Unknown``)."""
+        """``power on``, ``power off`` or ``error`` (OneView reports ``Unknown``).
+
+        A caller holding a shared lock only looks (the conductor's power-state sync): it is
+        served from the conductor's shared listing of the servers (:mod:`inventory`) when that
+        agrees with the state Ironic recorded, so a sync pass costs one listing, not one GET
+        per node. A disagreement, or any caller about to act, reads the server itself.
+        """
         settings = common.parse_driver_info(task.node)
+        if task.shared:
+            ov = common.get_client(settings)
+            listed = inventory.server_for_sync(ov, settings.server_hardware_uri)
+            if listed is not None:
+                state = ironic_power_state(listed.power_state)
+                if state == task.node.power_state:
+                    return state
         server = common.read_server(task, settings, "reading the power state")
         return ironic_power_state(server.power_state)
 
