@@ -3,7 +3,8 @@
 Nothing is written by hand per endpoint: paths and methods come from the
 router, summaries and descriptions from the handlers' docstrings, and an
 operation is documented as asynchronous (202 + task) when its handler answers
-with ``Ctx.accepted`` (directly or through a module-level helper it calls).
+with ``Ctx.start_task`` or ``Ctx.accepted`` (directly or through a helper it
+calls, in its own module or as ``module.function``).
 Served at ``GET /rest/openapi.json``; ``oneview-simulator --dump-openapi FILE``
 writes it without starting a server.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Iterable
-from types import FunctionType
+from types import FunctionType, ModuleType
 from typing import Any
 
 from oneview_openstack.simulator.router import Access, Blueprint, Ctx, Reply, Route
@@ -91,21 +92,35 @@ def _responses(route: Route) -> dict[str, Any]:
     return responses
 
 
+_TASK_REPLIES = frozenset({"accepted", "start_task"})
+
+
 def answers_with_task(handler: Callable[..., Any], depth: int = 2) -> bool:
-    """Whether the handler (or a function of its module it calls) uses ``accepted``."""
+    """Whether the handler (or a function it calls) answers with ``start_task``/``accepted``."""
     code = getattr(handler, "__code__", None)
     if code is None:
         return False
-    if "accepted" in code.co_names:
+    if _TASK_REPLIES.intersection(code.co_names):
         return True
     if depth == 0:
         return False
+    return any(answers_with_task(called, depth - 1) for called in _called_functions(handler))
+
+
+def _called_functions(handler: Callable[..., Any]) -> Iterable[FunctionType]:
+    """Functions the handler may call: ``helper(...)`` and ``module.helper(...)``."""
+    names = handler.__code__.co_names
     module_globals = getattr(handler, "__globals__", {})
-    return any(
-        answers_with_task(module_globals[name], depth - 1)
-        for name in code.co_names
-        if isinstance(module_globals.get(name), FunctionType)
-    )
+    for name in names:
+        value = module_globals.get(name)
+        if isinstance(value, FunctionType):
+            yield value
+        elif isinstance(value, ModuleType):
+            yield from (
+                getattr(value, attribute)
+                for attribute in names
+                if isinstance(getattr(value, attribute, None), FunctionType)
+            )
 
 
 def _operation_id(route: Route) -> str:

@@ -85,6 +85,34 @@ class Ctx:
         """202 with the task in the body and its URI in ``Location``."""
         return Reply(202, task, {"Location": task["uri"]})
 
+    def start_task(
+        self,
+        kind: str,
+        params: dict[str, Any],
+        *,
+        name: str,
+        status: str,
+        resource_uri: str | None,
+        resource_category: str,
+        resource_name: str | None = None,
+        duration: float | None = None,
+        fails_with: ApiError | None = None,
+    ) -> Reply:
+        """Start a job owned by the request's user; 202 with its task (``accepted``)."""
+        task = self.appliance.tasks.start(
+            kind,
+            params,
+            name=name,
+            status=status,
+            resource_uri=resource_uri,
+            resource_category=resource_category,
+            resource_name=resource_name,
+            owner=self.owner,
+            duration=duration,
+            fails_with=fails_with,
+        )
+        return self.accepted(task)
+
 
 Handler = Callable[[Ctx], Reply]
 

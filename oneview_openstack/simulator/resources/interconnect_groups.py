@@ -383,7 +383,7 @@ def complete_delete(appliance: Appliance, params: dict[str, Any]) -> None:
 
 def _start(ctx: Ctx, kind: str, params: dict[str, Any], task_name: str) -> Reply:
     name = params["name"]
-    task = ctx.appliance.tasks.start(
+    return ctx.start_task(
         kind,
         params,
         name=task_name,
@@ -391,6 +391,4 @@ def _start(ctx: Ctx, kind: str, params: dict[str, Any], task_name: str) -> Reply
         resource_category=CATEGORY,
         resource_name=name,
         status=f"{task_name} logical interconnect group {name}.",
-        owner=ctx.owner,
     )
-    return ctx.accepted(task)

@@ -78,7 +78,7 @@ def _refuse_if_busy(appliance: Appliance, li: Doc) -> None:
 
 def _start(ctx: Ctx, li: Doc, kind: str, params: dict[str, Any], status: str) -> Reply:
     _refuse_if_busy(ctx.appliance, li)
-    task = ctx.appliance.tasks.start(
+    return ctx.start_task(
         kind,
         {"uri": li["uri"], **params},
         name="Update",
@@ -86,9 +86,7 @@ def _start(ctx: Ctx, li: Doc, kind: str, params: dict[str, Any], status: str) ->
         resource_category=CATEGORY,
         resource_name=li.get("name"),
         status=f"{status} {li.get('name')}.",
-        owner=ctx.owner,
     )
-    return ctx.accepted(task)
 
 
 # -- logical interconnects -----------------------------------------------------

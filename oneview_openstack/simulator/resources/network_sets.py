@@ -130,7 +130,7 @@ def create_network_set(ctx: Ctx) -> Reply:
     )
     uri = f"/rest/network-sets/{uuid.uuid4()}"
     params = {"uri": uri, "name": fields["name"], "fields": fields, "bandwidth": bandwidth}
-    task = ctx.appliance.tasks.start(
+    return ctx.start_task(
         CREATE,
         params,
         name="Create",
@@ -138,9 +138,7 @@ def create_network_set(ctx: Ctx) -> Reply:
         resource_category=CATEGORY,
         resource_name=fields["name"],
         status=f"Create network set {fields['name']}.",
-        owner=ctx.owner,
     )
-    return ctx.accepted(task)
 
 
 @bp.job(CREATE, duration=2.0, steps=["Validating the network set.", "Creating the network set."])
@@ -185,7 +183,7 @@ def update_network_set(ctx: Ctx) -> Reply:
     require_current_etag(ctx, current)
     fields = validated_fields(ctx, body, current)
     params = {"uri": current["uri"], "name": fields["name"], "fields": fields}
-    task = ctx.appliance.tasks.start(
+    return ctx.start_task(
         UPDATE,
         params,
         name="Update",
@@ -193,9 +191,7 @@ def update_network_set(ctx: Ctx) -> Reply:
         resource_category=CATEGORY,
         resource_name=fields["name"],
         status=f"Modify network set {fields['name']}.",
-        owner=ctx.owner,
     )
-    return ctx.accepted(task)
 
 
 @bp.job(UPDATE, duration=1.0, steps=["Updating the network set."])
@@ -209,7 +205,7 @@ def delete_network_set(ctx: Ctx) -> Reply:
     current = ctx.appliance.store.require(ctx.path)
     require_current_etag(ctx, current)
     network_usage.refuse_if_used_by_profiles(ctx.appliance, current["uri"])
-    task = ctx.appliance.tasks.start(
+    return ctx.start_task(
         DELETE,
         {"uri": current["uri"]},
         name="Delete",
@@ -217,9 +213,7 @@ def delete_network_set(ctx: Ctx) -> Reply:
         resource_category=CATEGORY,
         resource_name=current["name"],
         status=f"Delete network set {current['name']}.",
-        owner=ctx.owner,
     )
-    return ctx.accepted(task)
 
 
 @bp.job(DELETE, duration=1.0, steps=["Deleting the network set."])

@@ -193,7 +193,7 @@ def create_network(ctx: Ctx) -> Reply:
     doc = network_document(ctx.appliance, uri, body, vlan, kind)
     doc["subnetUri"], doc["ipv6SubnetUri"] = body.get("subnetUri"), body.get("ipv6SubnetUri")
     params = {"uri": uri, "name": name, "doc": doc, "bandwidth": bandwidth}
-    task = ctx.appliance.tasks.start(
+    return ctx.start_task(
         CREATE,
         params,
         name="Create",
@@ -201,9 +201,7 @@ def create_network(ctx: Ctx) -> Reply:
         resource_category=CATEGORY,
         resource_name=name,
         status=f"Create ethernet network {name}.",
-        owner=ctx.owner,
     )
-    return ctx.accepted(task)
 
 
 @bp.job(CREATE, duration=2.0, steps=["Validating the network.", "Creating the network."])
@@ -240,16 +238,14 @@ def create_bulk(ctx: Ctx) -> Reply:
         uri = f"/rest/ethernet-networks/{uuid.uuid4()}"
         docs.append(network_document(ctx.appliance, uri, {**body, "name": name}, vlan, "Tagged"))
     params = {"names": names, "docs": docs, "bandwidth": bandwidth}
-    task = ctx.appliance.tasks.start(
+    return ctx.start_task(
         BULK,
         params,
         name="Create",
         resource_uri=None,
         resource_category=CATEGORY,
         status=f"Create {len(docs)} ethernet networks {prefix}_*.",
-        owner=ctx.owner,
     )
-    return ctx.accepted(task)
 
 
 @bp.job(BULK, duration=4.0, steps=["Validating the networks.", "Creating the networks."])
@@ -327,7 +323,7 @@ def update_network(ctx: Ctx) -> Reply:
         "privateNetwork": flag(merged, "privateNetwork", False, "ethernet network"),
     }
     params = {"uri": current["uri"], "name": name, "changes": changes}
-    task = ctx.appliance.tasks.start(
+    return ctx.start_task(
         UPDATE,
         params,
         name="Update",
@@ -335,9 +331,7 @@ def update_network(ctx: Ctx) -> Reply:
         resource_category=CATEGORY,
         resource_name=name,
         status=f"Update ethernet network {name}.",
-        owner=ctx.owner,
     )
-    return ctx.accepted(task)
 
 
 @bp.job(UPDATE, duration=1.0, steps=["Updating the network."])
@@ -356,7 +350,7 @@ def delete_network(ctx: Ctx) -> Reply:
 def _start_delete(ctx: Ctx, uris: list[str], resource: str | None, name: str | None) -> Reply:
     for uri in uris:
         network_usage.refuse_if_used_by_profiles(ctx.appliance, uri)
-    task = ctx.appliance.tasks.start(
+    return ctx.start_task(
         DELETE,
         {"uris": uris},
         name="Delete",
@@ -364,9 +358,7 @@ def _start_delete(ctx: Ctx, uris: list[str], resource: str | None, name: str | N
         resource_category=CATEGORY,
         resource_name=name,
         status=f"Delete {len(uris)} ethernet network(s).",
-        owner=ctx.owner,
     )
-    return ctx.accepted(task)
 
 
 @bp.job(DELETE, duration=2.0, steps=["Removing the network from its uses.", "Deleting."])

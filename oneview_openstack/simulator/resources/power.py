@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from oneview_openstack.simulator.errors import ApiError, bad_request
-from oneview_openstack.simulator.router import Blueprint
+from oneview_openstack.simulator.router import Blueprint, Ctx, Reply
 
 if TYPE_CHECKING:
     from oneview_openstack.simulator.appliance import Appliance
@@ -130,15 +130,15 @@ def plan(server: dict[str, Any], state: PowerState, control: PowerControl) -> Po
     )
 
 
-def start_power_task(
-    appliance: Appliance, server: dict[str, Any], power: PowerPlan, owner: str
-) -> Any:
-    """Show the transitional state and start the task that reaches the target."""
+def request_power(ctx: Ctx, server: dict[str, Any], body: Any) -> Reply:
+    """A power request (PUT powerState, PATCH /powerState): 202 and its task, or the error."""
+    state, control = parse_request(body)
+    power = plan(server, state, control)
     uri = server["uri"]
     params = {"server": uri, "target": power.target.value, "from": server.get("powerState")}
     if power.during is not None:
-        appliance.store.update(uri, {"powerState": power.during.value})
-    return appliance.tasks.start(
+        ctx.appliance.store.update(uri, {"powerState": power.during.value})
+    return ctx.start_task(
         POWER_JOB,
         params,
         name=power.task_name,
@@ -146,7 +146,6 @@ def start_power_task(
         resource_uri=uri,
         resource_category="server-hardware",
         resource_name=server.get("name"),
-        owner=owner,
         duration=power.seconds,
     )
 

@@ -94,7 +94,7 @@ def _template_of(ctx: Ctx, profile: Doc) -> Doc:
 
 def _refresh(ctx: Ctx, current: Doc) -> Reply:
     ctx.appliance.store.update(current["uri"], {"refreshState": "Refreshing"})
-    task = ctx.appliance.tasks.start(
+    return ctx.start_task(
         REFRESH_JOB,
         {"profile": current["uri"]},
         name="Refresh",
@@ -102,9 +102,7 @@ def _refresh(ctx: Ctx, current: Doc) -> Reply:
         resource_uri=current["uri"],
         resource_category="server-profiles",
         resource_name=current.get("name"),
-        owner=ctx.owner,
     )
-    return ctx.accepted(task)
 
 
 @bp.job(REFRESH_JOB, duration=30.0, steps=["Refresh the server profile."])

@@ -182,7 +182,7 @@ def delete_profile(ctx: Ctx) -> Reply:
         profile_apply.lock_server(
             appliance, server["uri"], current["uri"], ServerState.REMOVING_PROFILE
         )
-    task = appliance.tasks.start(
+    reply = ctx.start_task(
         profile_apply.DELETE_JOB,
         {"profile": current["uri"], "server": _uri(server)},
         name="Delete",
@@ -190,11 +190,10 @@ def delete_profile(ctx: Ctx) -> Reply:
         resource_uri=current["uri"],
         resource_category="server-profiles",
         resource_name=current.get("name"),
-        owner=ctx.owner,
         duration=60.0 if server is not None else 5.0,
     )
-    _remember_task(ctx, current["uri"], task)
-    return ctx.accepted(task)
+    _remember_task(ctx, current["uri"], reply)
+    return reply
 
 
 # -- shared by the handlers (also used by profile_actions) ---------------------------------
@@ -248,7 +247,7 @@ def is_off(server: Doc) -> bool:
 def start_apply(
     ctx: Ctx, name: str, profile: Doc, params: Doc, seconds: float, status: str
 ) -> Reply:
-    task = ctx.appliance.tasks.start(
+    reply = ctx.start_task(
         profile_apply.APPLY_JOB,
         params,
         name=name,
@@ -256,18 +255,17 @@ def start_apply(
         resource_uri=profile["uri"],
         resource_category="server-profiles",
         resource_name=profile.get("name"),
-        owner=ctx.owner,
         duration=seconds,
     )
-    _remember_task(ctx, profile["uri"], task)
-    return ctx.accepted(task)
+    _remember_task(ctx, profile["uri"], reply)
+    return reply
 
 
 def start_rejected(
     ctx: Ctx, name: str, error: ApiError, uri: str | None, profile_name: str | None
 ) -> Reply:
     """A task that ends in Error with ``error`` (validation found a problem)."""
-    task = ctx.appliance.tasks.start(
+    return ctx.start_task(
         profile_apply.REJECTED_JOB,
         {},
         name=name,
@@ -275,15 +273,14 @@ def start_rejected(
         resource_uri=uri,
         resource_category="server-profiles",
         resource_name=profile_name,
-        owner=ctx.owner,
         fails_with=error,
     )
-    return ctx.accepted(task)
 
 
-def _remember_task(ctx: Ctx, profile_uri: str, task: Doc) -> None:
+def _remember_task(ctx: Ctx, profile_uri: str, accepted: Reply) -> None:
+    """The profile names the task of its running operation (``taskUri``)."""
     if ctx.appliance.store.get(profile_uri) is not None:
-        ctx.appliance.store.update(profile_uri, {"taskUri": task["uri"]})
+        ctx.appliance.store.update(profile_uri, {"taskUri": accepted.body["uri"]})
 
 
 def _uri(doc: Doc | None) -> str | None:

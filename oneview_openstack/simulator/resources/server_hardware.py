@@ -59,10 +59,7 @@ def get_server_hardware(ctx: Ctx) -> Reply:
 @bp.put("/rest/server-hardware/{id}/powerState")
 def put_power_state(ctx: Ctx) -> Reply:
     """Power on/off/reset: 202 + a power task (the §11.4 matrix)."""
-    server = _server(ctx)
-    state, control = power.parse_request(ctx.body)
-    chosen = power.plan(server, state, control)
-    return ctx.accepted(power.start_power_task(ctx.appliance, server, chosen, ctx.owner))
+    return power.request_power(ctx, _server(ctx), ctx.body)
 
 
 @bp.patch("/rest/server-hardware/{id}")
@@ -77,11 +74,9 @@ def patch_server_hardware(ctx: Ctx) -> Reply:
                 "A /powerState patch must be the only operation of its request.",
                 details=f"The request has {len(operations)} operations.",
             )
-        state, control = power.parse_request(operations[0]["value"])
-        chosen = power.plan(server, state, control)
-        return ctx.accepted(power.start_power_task(ctx.appliance, server, chosen, ctx.owner))
+        return power.request_power(ctx, server, operations[0]["value"])
     changes = dict(_patch_change(op) for op in operations)
-    task = ctx.appliance.tasks.start(
+    return ctx.start_task(
         PATCH_JOB,
         {"server": server["uri"], "changes": changes},
         name="Update",
@@ -89,9 +84,7 @@ def patch_server_hardware(ctx: Ctx) -> Reply:
         resource_uri=server["uri"],
         resource_category="server-hardware",
         resource_name=server.get("name"),
-        owner=ctx.owner,
     )
-    return ctx.accepted(task)
 
 
 @bp.job(PATCH_JOB, duration=2.0, steps=["Apply server hardware settings."])
@@ -112,7 +105,7 @@ def put_refresh_state(ctx: Ctx) -> Reply:
             details=f"Field refreshState: {body.get('refreshState')!r}; allowed: RefreshPending.",
         )
     ctx.appliance.store.update(server["uri"], {"refreshState": "Refreshing"})
-    task = ctx.appliance.tasks.start(
+    return ctx.start_task(
         REFRESH_JOB,
         {"server": server["uri"]},
         name="Refresh",
@@ -120,9 +113,7 @@ def put_refresh_state(ctx: Ctx) -> Reply:
         resource_uri=server["uri"],
         resource_category="server-hardware",
         resource_name=server.get("name"),
-        owner=ctx.owner,
     )
-    return ctx.accepted(task)
 
 
 @bp.job(REFRESH_JOB, duration=30.0, steps=["Collect inventory.", "Update server hardware."])

@@ -226,7 +226,7 @@ def _problem(ctx: Ctx, template: Doc) -> ApiError | None:
 
 
 def _start(ctx: Ctx, kind: str, name: str, template: Doc, params: Doc) -> Reply:
-    task = ctx.appliance.tasks.start(
+    return ctx.start_task(
         kind,
         params,
         name=name,
@@ -234,15 +234,13 @@ def _start(ctx: Ctx, kind: str, name: str, template: Doc, params: Doc) -> Reply:
         resource_uri=template["uri"],
         resource_category=CATEGORY,
         resource_name=template.get("name"),
-        owner=ctx.owner,
     )
-    return ctx.accepted(task)
 
 
 def _rejected(
     ctx: Ctx, name: str, error: ApiError, uri: str | None, template_name: str | None
 ) -> Reply:
-    task = ctx.appliance.tasks.start(
+    return ctx.start_task(
         REJECTED_JOB,
         {},
         name=name,
@@ -250,7 +248,5 @@ def _rejected(
         resource_uri=uri,
         resource_category=CATEGORY,
         resource_name=template_name,
-        owner=ctx.owner,
         fails_with=error,
     )
-    return ctx.accepted(task)

@@ -285,7 +285,7 @@ def complete_delete(appliance: Appliance, params: dict[str, Any]) -> None:
 
 def _start(ctx: Ctx, kind: str, params: dict[str, Any], task_name: str) -> Reply:
     name = params["name"]
-    task = ctx.appliance.tasks.start(
+    return ctx.start_task(
         kind,
         params,
         name=task_name,
@@ -293,6 +293,4 @@ def _start(ctx: Ctx, kind: str, params: dict[str, Any], task_name: str) -> Reply
         resource_category=CATEGORY,
         resource_name=name,
         status=f"{task_name} uplink set {name}.",
-        owner=ctx.owner,
     )
-    return ctx.accepted(task)
