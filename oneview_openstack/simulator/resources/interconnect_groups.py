@@ -32,6 +32,7 @@ from oneview_openstack.simulator.resources.networking import (
     reject_duplicate_vlans,
     require_name,
     uri_list,
+    without_deleted_networks,
 )
 from oneview_openstack.simulator.router import Blueprint, Ctx, Reply
 from oneview_openstack.simulator.versions import check_type, type_for
@@ -338,18 +339,14 @@ def complete_update(appliance: Appliance, params: dict[str, Any]) -> None:
     if duplicate is not None:
         raise duplicate
     fields = dict(params["fields"])
-    fields["uplinkSets"] = [_existing(appliance, entry) for entry in fields["uplinkSets"]]
+    fields["uplinkSets"] = [
+        without_deleted_networks(appliance, entry) for entry in fields["uplinkSets"]
+    ]
     fields["internalNetworkUris"] = [
         uri for uri in fields["internalNetworkUris"] if appliance.store.get(uri) is not None
     ]
     appliance.store.update(params["uri"], fields)
     li_state.group_changed(appliance, params["uri"])
-
-
-def _existing(appliance: Appliance, entry: Doc) -> Doc:
-    members = [uri for uri in entry["networkUris"] if appliance.store.get(uri) is not None]
-    native = entry.get("nativeNetworkUri") if entry.get("nativeNetworkUri") in members else None
-    return {**entry, "networkUris": members, "nativeNetworkUri": native}
 
 
 @bp.delete("/rest/logical-interconnect-groups/{id}")

@@ -28,6 +28,7 @@ from oneview_openstack.simulator.resources.networking import (
     reject_duplicate_vlans,
     require_name,
     uri_list,
+    without_deleted_networks,
 )
 from oneview_openstack.simulator.router import Blueprint, Ctx, Reply
 from oneview_openstack.simulator.versions import check_type, type_for
@@ -93,13 +94,6 @@ def validated_fields(ctx: Ctx, body: Doc, current: Doc | None) -> Doc:
     }
 
 
-def _existing(appliance: Appliance, fields: Doc) -> Doc:
-    """``fields`` without the networks deleted while the task ran."""
-    members = [uri for uri in fields["networkUris"] if appliance.store.get(uri) is not None]
-    native = fields["nativeNetworkUri"] if fields["nativeNetworkUri"] in members else None
-    return {**fields, "networkUris": members, "nativeNetworkUri": native}
-
-
 @bp.get("/rest/network-sets")
 def list_network_sets(ctx: Ctx) -> Reply:
     """Network sets (filter, sort, paging)."""
@@ -144,7 +138,7 @@ def create_network_set(ctx: Ctx) -> Reply:
 @bp.job(CREATE, duration=2.0, steps=["Validating the network set.", "Creating the network set."])
 def complete_create(appliance: Appliance, params: dict[str, Any]) -> None:
     uri = params["uri"]
-    fields = _existing(appliance, params["fields"])
+    fields = without_deleted_networks(appliance, params["fields"])
     if name_taken(appliance, CATEGORY, fields["name"]):
         raise _duplicate_name(fields["name"])
     template = templates.create_template(appliance, fields["name"], params["bandwidth"])
@@ -196,7 +190,7 @@ def update_network_set(ctx: Ctx) -> Reply:
 
 @bp.job(UPDATE, duration=1.0, steps=["Updating the network set."])
 def complete_update(appliance: Appliance, params: dict[str, Any]) -> None:
-    appliance.store.update(params["uri"], _existing(appliance, params["fields"]))
+    appliance.store.update(params["uri"], without_deleted_networks(appliance, params["fields"]))
 
 
 @bp.delete("/rest/network-sets/{id}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from oneview_openstack.simulator.resources import li_state
-from oneview_openstack.simulator.resources.networking import associated, ethernet_network
+from oneview_openstack.simulator.resources.networking import associated
 
 if TYPE_CHECKING:
     from oneview_openstack.simulator.appliance import Appliance
@@ -47,10 +47,6 @@ def uplink_sets_using(appliance: Appliance, uri: str) -> list[str]:
         for doc in appliance.store.iter("uplink-sets")
         if uri in (doc.get("networkUris") or []) or doc.get("nativeNetworkUri") == uri
     ]
-
-
-def require_network(appliance: Appliance, uri: Any, field: str) -> Doc:
-    return ethernet_network(appliance, uri, field)
 
 
 def refuse_if_used_by_profiles(appliance: Appliance, uri: str) -> None:

@@ -151,14 +151,26 @@ def ethernet_networks(appliance: Appliance, uris: Iterable[str], field: str) -> 
     return [ethernet_network(appliance, uri, field) for uri in uris]
 
 
+def without_deleted_networks(appliance: Appliance, fields: Doc) -> Doc:
+    """``fields`` without the member networks deleted while its task ran.
+
+    A native network that is no longer a member is dropped too.
+    """
+    members = [uri for uri in fields["networkUris"] if appliance.store.get(uri) is not None]
+    native = fields.get("nativeNetworkUri")
+    if native not in members:
+        native = None
+    return {**fields, "networkUris": members, "nativeNetworkUri": native}
+
+
 def duplicate_vlans(networks: Iterable[Doc]) -> list[int]:
     """VLAN ids carried by more than one tagged network, sorted."""
     seen: set[int] = set()
     twice: set[int] = set()
     for net in networks:
-        if net.get("ethernetNetworkType", "Tagged") != "Tagged":
-            continue
         vlan = net.get("vlanId")
+        if net.get("ethernetNetworkType", "Tagged") != "Tagged" or not isinstance(vlan, int):
+            continue
         if vlan in seen:
             twice.add(vlan)
         seen.add(vlan)

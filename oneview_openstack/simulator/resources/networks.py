@@ -29,6 +29,7 @@ from oneview_openstack.simulator.resources.networking import (
     ETHERNET_NETWORK_TYPES,
     VLAN_RANGE,
     choice,
+    ethernet_network,
     flag,
     invalid_argument,
     name_taken,
@@ -276,7 +277,7 @@ def delete_bulk(ctx: Ctx) -> Reply:
     body = ctx.json_object()
     uris = uri_list(body, "networkUris", "bulk delete")
     for uri in uris:
-        network_usage.require_network(ctx.appliance, uri, "networkUris")
+        ethernet_network(ctx.appliance, uri, "networkUris")
     return _start_delete(ctx, uris, None, None)
 
 

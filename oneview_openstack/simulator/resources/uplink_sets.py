@@ -32,6 +32,7 @@ from oneview_openstack.simulator.resources.networking import (
     reject_duplicate_vlans,
     require_name,
     uri_list,
+    without_deleted_networks,
 )
 from oneview_openstack.simulator.router import Blueprint, Ctx, Reply
 from oneview_openstack.simulator.versions import check_type, type_for
@@ -197,13 +198,6 @@ def _port_config_infos(appliance: Appliance, body: Doc, li_uri: str, own: Any) -
     return ports
 
 
-def _existing(appliance: Appliance, fields: Doc) -> Doc:
-    """``fields`` without the networks deleted while the task ran."""
-    members = [uri for uri in fields["networkUris"] if appliance.store.get(uri) is not None]
-    native = fields["nativeNetworkUri"] if fields["nativeNetworkUri"] in members else None
-    return {**fields, "networkUris": members, "nativeNetworkUri": native}
-
-
 # -- routes --------------------------------------------------------------------
 
 
@@ -230,7 +224,7 @@ def create_uplink_set(ctx: Ctx) -> Reply:
 
 @bp.job(CREATE, duration=3.0, steps=["Validating the uplink set.", "Configuring the uplinks."])
 def complete_create(appliance: Appliance, params: dict[str, Any]) -> None:
-    fields = _existing(appliance, params["fields"])
+    fields = without_deleted_networks(appliance, params["fields"])
     li_uri = fields["logicalInterconnectUri"]
     if appliance.store.get(li_uri) is None:
         raise bad_reference("logicalInterconnectUri", li_uri)
@@ -263,7 +257,9 @@ def update_uplink_set(ctx: Ctx) -> Reply:
 
 @bp.job(UPDATE, duration=3.0, steps=["Validating the uplink set.", "Configuring the uplinks."])
 def complete_update(appliance: Appliance, params: dict[str, Any]) -> None:
-    doc = appliance.store.update(params["uri"], _existing(appliance, params["fields"]))
+    doc = appliance.store.update(
+        params["uri"], without_deleted_networks(appliance, params["fields"])
+    )
     li_state.refresh_consistency(appliance, doc["logicalInterconnectUri"])
 
 
