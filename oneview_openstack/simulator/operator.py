@@ -8,10 +8,10 @@ errors use the OneView ErrorMessage shape, like the rest of the simulator.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from oneview_openstack.simulator.errors import ApiError
+from oneview_openstack.simulator.resources import power, profile_apply
 from oneview_openstack.simulator.router import Access, Blueprint, Ctx, Reply
 
 bp = Blueprint()
@@ -101,7 +101,7 @@ def press_power_button(ctx: Ctx) -> Reply:
     if not isinstance(hold, bool):
         raise _bad_operator_field("hold", hold, "true or false")
     uri = _server_hardware_uri(ctx)
-    _compute("press_power_button")(ctx.appliance, uri, hold)
+    power.press_button(ctx.appliance, uri, hold)
     return Reply(200, ctx.appliance.store.require(uri))
 
 
@@ -112,7 +112,7 @@ def apply_foreign_profile(ctx: Ctx) -> Reply:
     if not isinstance(name, str) or not name:
         raise _bad_operator_field("name", name, "a non-empty string")
     uri = _server_hardware_uri(ctx)
-    _compute("apply_foreign_profile")(ctx.appliance, uri, name)
+    profile_apply.apply_foreign_profile(ctx.appliance, uri, name)
     return Reply(200, ctx.appliance.store.require(uri))
 
 
@@ -120,7 +120,7 @@ def apply_foreign_profile(ctx: Ctx) -> Reply:
 def remove_foreign_profile(ctx: Ctx) -> Reply:
     """... and removes it again."""
     uri = _server_hardware_uri(ctx)
-    _compute("remove_foreign_profile")(ctx.appliance, uri)
+    profile_apply.remove_foreign_profile(ctx.appliance, uri)
     return Reply(200, ctx.appliance.store.require(uri))
 
 
@@ -128,21 +128,6 @@ def _server_hardware_uri(ctx: Ctx) -> str:
     uri = f"/rest/server-hardware/{ctx.params['id']}"
     ctx.appliance.store.require(uri)
     return uri
-
-
-def _compute(name: str) -> Callable[..., Any]:
-    """A server-hardware behaviour that lives with the compute resources."""
-    from oneview_openstack.simulator.resources import server_hardware
-
-    function = getattr(server_hardware, name, None)
-    if function is None:
-        raise ApiError(
-            501,
-            "NOT_IMPLEMENTED",
-            f"The simulator does not implement {name} yet.",
-            details=f"resources/server_hardware.py has no function {name}.",
-        )
-    return function  # type: ignore[no-any-return]
 
 
 def _object_or_empty(ctx: Ctx) -> dict[str, Any]:

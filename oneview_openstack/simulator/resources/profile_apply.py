@@ -11,6 +11,7 @@ profile ``Normal`` and the server ``ProfileApplied``. Delete: ``Deleting`` /
 from __future__ import annotations
 
 import copy
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from oneview_openstack.simulator.errors import ApiError, conflict, not_found
@@ -83,14 +84,9 @@ def prepare_connections(
     """
     old_by_id = {c.get("id"): c for c in profile_model.connections_of(previous or {})}
     raw = profile_model.connections_of(profile)
-    used_ids = {c.get("id") for c in raw if isinstance(c.get("id"), int) and c.get("id")}
-    next_id = max(used_ids, default=0) + 1
     taken_ports = {c.get("portId") for c in raw if c.get("portId") not in (None, "Auto", "None")}
     connections = []
-    for given in raw:
-        connection_id = given.get("id")
-        if not isinstance(connection_id, int) or connection_id <= 0:
-            connection_id, next_id = next_id, next_id + 1
+    for given, connection_id in zip(raw, profile_model.connection_ids(raw), strict=True):
         connection = _connection(appliance, given, old_by_id.get(connection_id), profile)
         connection["id"] = connection_id
         if server is not None:
@@ -130,12 +126,15 @@ def _connection(appliance: Appliance, given: Doc, old: Doc | None, profile: Doc)
     if mac_type == "UserDefined":
         connection["mac"] = given.get("mac")
     elif mac_type == "Virtual" and function_type != "FibreChannel":
-        kept = old and old.get("macType") == "Virtual" and old.get("mac")
-        connection["mac"] = old["mac"] if kept else id_pools.next_mac(appliance)
+        kept = old is not None and old.get("macType") == "Virtual" and old.get("mac")
+        connection["mac"] = old["mac"] if old is not None and kept else id_pools.next_mac(appliance)
     if function_type == "FibreChannel" and profile.get("wwnType") == "Virtual":
-        kept = old and old.get("wwpnType") == "Virtual" and old.get("wwpn")
-        wwpn, wwnn = (old["wwpn"], old["wwnn"]) if kept else id_pools.next_wwpn(appliance)
-        connection.update(wwpn=wwpn, wwnn=wwnn)
+        kept = old is not None and old.get("wwpnType") == "Virtual" and old.get("wwpn")
+        if old is not None and kept:
+            connection.update(wwpn=old["wwpn"], wwnn=old["wwnn"])
+        else:
+            wwpn, wwnn = id_pools.next_wwpn(appliance)
+            connection.update(wwpn=wwpn, wwnn=wwnn)
     return connection
 
 
@@ -318,8 +317,6 @@ def _rejected(appliance: Appliance, params: dict[str, Any]) -> None:
 
 def apply_foreign_profile(appliance: Appliance, server_uri: str, name: str) -> Doc:
     """Another user's profile lands on the server at once (no task of ours)."""
-    import uuid
-
     server = appliance.store.require(server_uri)
     if server.get("serverProfileUri"):
         raise conflict(

@@ -160,6 +160,25 @@ def connections_of(doc: Doc) -> list[Doc]:
     return list((doc.get("connectionSettings") or {}).get("connections") or [])
 
 
+def connection_ids(connections: list[Doc]) -> list[int]:
+    """The id of each connection: its own positive id, else the next unused one.
+
+    New connections are numbered after the highest id already given (1, 2, ...
+    when none is).
+    """
+    given = [c.get("id") for c in connections]
+    kept = [i for i in given if isinstance(i, int) and not isinstance(i, bool) and i > 0]
+    next_id = max(kept, default=0) + 1
+    ids = []
+    for connection_id in given:
+        if connection_id in kept:
+            ids.append(connection_id)
+        else:
+            ids.append(next_id)
+            next_id += 1
+    return ids
+
+
 def incoming_connections(body: Doc) -> Any:
     """The connections a request body carries, in either shape; None if it has none."""
     settings = body.get("connectionSettings")

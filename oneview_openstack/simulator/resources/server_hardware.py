@@ -1,8 +1,7 @@
 """Server hardware: /rest/server-hardware and its sub-resources.
 
-Also the operator hooks the /sim API calls (``press_power_button``,
-``apply_foreign_profile``, ``remove_foreign_profile``): things that happen to a
-server without a request from our OneView user.
+What happens to a server without a request of ours (the /sim operator API) lives
+with its subject: ``power.press_button`` and ``profile_apply``'s foreign profiles.
 """
 
 from __future__ import annotations
@@ -156,28 +155,6 @@ def management_address(server: dict[str, Any]) -> str:
         if entry.get("type") != "LinkLocal" and entry.get("address"):
             return str(entry["address"])
     return str(info.get("mpHostName") or server.get("mpIpAddress") or "")
-
-
-# -- operator hooks (the /sim API) ---------------------------------------------------
-
-
-def press_power_button(appliance: Appliance, sh_uri: str, hold: bool) -> None:
-    """A person presses the server's power button (no task, ignores powerLock)."""
-    power.press_button(appliance, sh_uri, hold)
-
-
-def apply_foreign_profile(appliance: Appliance, sh_uri: str, name: str) -> dict[str, Any]:
-    """Another OneView user assigns a profile named ``name`` to the server, at once."""
-    from oneview_openstack.simulator.resources import profile_apply
-
-    return profile_apply.apply_foreign_profile(appliance, sh_uri, name)
-
-
-def remove_foreign_profile(appliance: Appliance, sh_uri: str) -> None:
-    """Another OneView user removes the profile of the server, at once."""
-    from oneview_openstack.simulator.resources import profile_apply
-
-    profile_apply.remove_foreign_profile(appliance, sh_uri)
 
 
 # -- helpers ---------------------------------------------------------------------

@@ -197,13 +197,12 @@ def _template_from_request(ctx: Ctx, base: Doc) -> Doc:
 
 def _numbered(connections: list[Doc]) -> list[Doc]:
     """Template connections with ids (1, 2, ... for those without one)."""
-    used = {c.get("id") for c in connections if isinstance(c.get("id"), int) and c.get("id")}
-    next_id = max(used, default=0) + 1
     numbered = []
-    for given in connections:
+    for given, connection_id in zip(
+        connections, profile_model.connection_ids(connections), strict=True
+    ):
         connection = profile_model.template_connection(given)
-        if not isinstance(connection["id"], int) or connection["id"] <= 0:
-            connection["id"], next_id = next_id, next_id + 1
+        connection["id"] = connection_id
         if connection["requestedMbps"] in (None, ""):
             connection["requestedMbps"] = profile_apply.DEFAULT_MBPS
         connection["requestedMbps"] = str(connection["requestedMbps"])
