@@ -1,0 +1,204 @@
+"""The OneView deploy interfaces' profile hooks (through the test-only fake agent deploy)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from ironic.common import exception, states
+from ironic.conductor import task_manager
+
+from oneview_openstack.ironic_driver import common, deploy, fake_agent, profiles
+
+from .. import oneview_seed
+from ..oneview_seed import OneViewSide
+from .base import OneViewTestCase
+
+IMAGE = {"image_source": "http://127.0.0.1:1/image.raw", "image_checksum": "0" * 32}
+
+
+class DeployTestCase(OneViewTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.sim.operator.set_config(time_scale=0.001)
+        self.side = OneViewSide(self.sim)
+        self.server_uri = self.seed.server(oneview_seed.BLADE)
+
+    def node_in(self, provision_state: str, **fields: Any) -> Any:
+        fields.setdefault("instance_info", dict(IMAGE))
+        return self.create_oneview_node(
+            name="deploy-1",
+            provision_state=provision_state,
+            deploy_interface="oneview-fake-agent",
+            boot_interface="fake",
+            network_interface="noop",
+            **fields,
+        )
+
+    def carried_profile(self) -> str | None:
+        return self.side.get(self.server_uri)["serverProfileUri"]
+
+    def recorded(self, node: Any) -> str | None:
+        node.refresh()
+        return node.driver_info.get(common.APPLIED_PROFILE)
+
+    # -- validate ---------------------------------------------------------------------
+
+    def test_the_interface_is_the_oneview_deploy(self) -> None:
+        node = self.node_in(states.AVAILABLE)
+        with task_manager.acquire(self.context, node.uuid) as task:
+            assert isinstance(task.driver.deploy, fake_agent.OneViewFakeAgentDeploy)
+            assert isinstance(task.driver.deploy, deploy.OneViewDeployMixin)
+            assert "server_profile_template_uri" in task.driver.deploy.get_properties()
+
+    def test_validate_refuses_a_baseline_the_template_does_not_install(self) -> None:
+        info = {**IMAGE, "oneview_required_firmware_baseline": "SY-2023.10.01"}
+        node = self.node_in(states.AVAILABLE, instance_info=info)
+
+        with task_manager.acquire(self.context, node.uuid) as task:
+            with pytest.raises(exception.InvalidParameterValue, match="SY-2023.10.01"):
+                task.driver.deploy.validate(task)
+
+        assert self.carried_profile() is None
+
+    def test_validate_accepts_the_baseline_the_template_installs(self) -> None:
+        info = {**IMAGE, "oneview_required_firmware_baseline": "SY-2024.04.01"}
+        node = self.node_in(states.AVAILABLE, instance_info=info)
+
+        with task_manager.acquire(self.context, node.uuid) as task:
+            task.driver.deploy.validate(task)
+
+    def test_validate_needs_the_template(self) -> None:
+        node = self.create_oneview_node(
+            template=None, deploy_interface="oneview-fake-agent", instance_info=dict(IMAGE)
+        )
+        with task_manager.acquire(self.context, node.uuid) as task:
+            with pytest.raises(exception.MissingParameterValue, match="template"):
+                task.driver.deploy.validate(task)
+
+    # -- deploy -----------------------------------------------------------------------
+
+    def test_prepare_for_deployment_applies_the_profile(self) -> None:
+        node = self.node_in(states.DEPLOYING)
+
+        with task_manager.acquire(self.context, node.uuid) as task:
+            task.driver.deploy.prepare(task)
+
+        assert self.carried_profile() == self.recorded(node) is not None
+        assert self.side.get(self.carried_profile())["name"] == "ironic-deploy-1"
+
+    def test_prepare_outside_deployment_applies_nothing(self) -> None:
+        node = self.node_in(states.ACTIVE)
+
+        with task_manager.acquire(self.context, node.uuid) as task:
+            task.driver.deploy.prepare(task)
+
+        assert self.carried_profile() is None
+
+    def test_deployment_refused_when_a_oneview_user_holds_the_server(self) -> None:
+        node = self.node_in(states.DEPLOYING)
+        foreign = self.sim.operator.apply_foreign_profile(self.server_uri, "batch-team")
+
+        with task_manager.acquire(self.context, node.uuid) as task:
+            with pytest.raises(exception.InstanceDeployFailure, match="in use by a OneView user"):
+                task.driver.deploy.prepare(task)
+
+        assert self.carried_profile() == foreign["serverProfileUri"]
+
+    def test_deployment_fails_with_oneviews_message_and_leaves_no_profile(self) -> None:
+        node = self.node_in(states.DEPLOYING)
+        self.sim.operator.fail_next_task(
+            "SERVER_PROFILE_APPLY_FAILED", "Mezzanine 3 did not respond.", name="Create"
+        )
+
+        with task_manager.acquire(self.context, node.uuid) as task:
+            with pytest.raises(exception.InstanceDeployFailure, match="Mezzanine 3 did not"):
+                task.driver.deploy.prepare(task)
+
+        assert self.carried_profile() is None
+        assert self.recorded(node) is None
+
+    def test_the_fake_agent_steps_drive_power_and_boot_devices_through_oneview(self) -> None:
+        node = self.node_in(states.DEPLOYING)
+        with task_manager.acquire(self.context, node.uuid) as task:
+            agent = task.driver.deploy
+            agent.prepare(task)
+            agent.deploy(task)
+            assert self.side.get(self.server_uri)["powerState"] == "On"  # booted the "ramdisk"
+            agent.write_image(task)
+            agent.tear_down_agent(task)
+            agent.prepare_instance_boot(task)
+            agent.boot_instance(task)
+
+        profile = self.side.get(self.carried_profile())
+        assert profile["boot"]["order"][0] == "HardDisk"
+        assert self.side.get(self.server_uri)["powerState"] == "On"
+        node.refresh()
+        assert node.driver_internal_info[fake_agent.IMAGE_WRITTEN] == IMAGE["image_source"]
+
+    # -- tear down --------------------------------------------------------------------
+
+    def test_tear_down_keeps_the_profile_for_the_automated_cleaning_that_follows(self) -> None:
+        node = self.deployed()
+        profile = self.carried_profile()
+
+        with task_manager.acquire(self.context, node.uuid) as task:
+            assert task.driver.deploy.tear_down(task) == states.DELETED
+
+        assert self.carried_profile() == profile
+        assert self.side.get(self.server_uri)["powerState"] == "Off"
+
+    def test_tear_down_without_automated_cleaning_removes_the_profile(self) -> None:
+        self.config(automated_clean=False, group="conductor")
+        node = self.deployed()
+
+        with task_manager.acquire(self.context, node.uuid) as task:
+            task.driver.deploy.tear_down(task)
+
+        assert self.carried_profile() is None
+        assert self.recorded(node) is None
+
+    # -- cleaning ---------------------------------------------------------------------
+
+    def test_cleaning_applies_a_profile_and_its_tear_down_removes_it(self) -> None:
+        node = self.node_in(states.CLEANING)
+        with task_manager.acquire(self.context, node.uuid) as task:
+            task.driver.deploy.prepare_cleaning(task)
+            assert self.carried_profile() == self.recorded(task.node) is not None
+            task.driver.deploy.erase_devices_metadata(task)
+            task.driver.deploy.tear_down_cleaning(task)
+
+        assert self.carried_profile() is None
+        assert self.side.get(self.server_uri)["powerState"] == "Off"
+        assert self.recorded(node) is None
+
+    def test_cleaning_a_server_a_oneview_user_holds_fails_and_says_why(self) -> None:
+        node = self.node_in(states.CLEANING)
+        self.sim.operator.apply_foreign_profile(self.server_uri, "batch-team")
+
+        with task_manager.acquire(self.context, node.uuid) as task:
+            with pytest.raises(exception.NodeCleaningFailure, match="in use by a OneView user"):
+                task.driver.deploy.prepare_cleaning(task)
+
+        node.refresh()
+        assert "in use by a OneView user" in node.driver_internal_info[profiles.ALLOCATION_ERROR]
+
+    def test_a_successful_cleaning_clears_an_earlier_allocation_error(self) -> None:
+        node = self.node_in(
+            states.CLEANING, driver_internal_info={profiles.ALLOCATION_ERROR: "earlier"}
+        )
+        with task_manager.acquire(self.context, node.uuid) as task:
+            task.driver.deploy.prepare_cleaning(task)
+
+        node.refresh()
+        assert profiles.ALLOCATION_ERROR not in node.driver_internal_info
+
+    def deployed(self) -> Any:
+        node = self.node_in(states.DEPLOYING)
+        with task_manager.acquire(self.context, node.uuid) as task:
+            task.driver.deploy.prepare(task)
+            task.driver.deploy.boot_instance(task)
+        node.refresh()
+        node.provision_state = states.DELETING
+        node.save()
+        return node
