@@ -55,9 +55,11 @@ class DeployTestCase(OneViewTestCase):
         info = {**IMAGE, "oneview_required_firmware_baseline": "SY-2023.10.01"}
         node = self.node_in(states.AVAILABLE, instance_info=info)
 
-        with task_manager.acquire(self.context, node.uuid) as task:
-            with pytest.raises(exception.InvalidParameterValue, match="SY-2023.10.01"):
-                task.driver.deploy.validate(task)
+        with (
+            task_manager.acquire(self.context, node.uuid) as task,
+            pytest.raises(exception.InvalidParameterValue, match="SY-2023.10.01"),
+        ):
+            task.driver.deploy.validate(task)
 
         assert self.carried_profile() is None
 
@@ -72,9 +74,11 @@ class DeployTestCase(OneViewTestCase):
         node = self.create_oneview_node(
             template=None, deploy_interface="oneview-fake-agent", instance_info=dict(IMAGE)
         )
-        with task_manager.acquire(self.context, node.uuid) as task:
-            with pytest.raises(exception.MissingParameterValue, match="template"):
-                task.driver.deploy.validate(task)
+        with (
+            task_manager.acquire(self.context, node.uuid) as task,
+            pytest.raises(exception.MissingParameterValue, match="template"),
+        ):
+            task.driver.deploy.validate(task)
 
     # -- deploy -----------------------------------------------------------------------
 
@@ -99,9 +103,11 @@ class DeployTestCase(OneViewTestCase):
         node = self.node_in(states.DEPLOYING)
         foreign = self.sim.operator.apply_foreign_profile(self.server_uri, "batch-team")
 
-        with task_manager.acquire(self.context, node.uuid) as task:
-            with pytest.raises(exception.InstanceDeployFailure, match="in use by a OneView user"):
-                task.driver.deploy.prepare(task)
+        with (
+            task_manager.acquire(self.context, node.uuid) as task,
+            pytest.raises(exception.InstanceDeployFailure, match="in use by a OneView user"),
+        ):
+            task.driver.deploy.prepare(task)
 
         assert self.carried_profile() == foreign["serverProfileUri"]
 
@@ -111,9 +117,11 @@ class DeployTestCase(OneViewTestCase):
             "SERVER_PROFILE_APPLY_FAILED", "Mezzanine 3 did not respond.", name="Create"
         )
 
-        with task_manager.acquire(self.context, node.uuid) as task:
-            with pytest.raises(exception.InstanceDeployFailure, match="Mezzanine 3 did not"):
-                task.driver.deploy.prepare(task)
+        with (
+            task_manager.acquire(self.context, node.uuid) as task,
+            pytest.raises(exception.InstanceDeployFailure, match="Mezzanine 3 did not"),
+        ):
+            task.driver.deploy.prepare(task)
 
         assert self.carried_profile() is None
         assert self.recorded(node) is None
@@ -176,9 +184,11 @@ class DeployTestCase(OneViewTestCase):
         node = self.node_in(states.CLEANING)
         self.sim.operator.apply_foreign_profile(self.server_uri, "batch-team")
 
-        with task_manager.acquire(self.context, node.uuid) as task:
-            with pytest.raises(exception.NodeCleaningFailure, match="in use by a OneView user"):
-                task.driver.deploy.prepare_cleaning(task)
+        with (
+            task_manager.acquire(self.context, node.uuid) as task,
+            pytest.raises(exception.NodeCleaningFailure, match="in use by a OneView user"),
+        ):
+            task.driver.deploy.prepare_cleaning(task)
 
         node.refresh()
         assert "in use by a OneView user" in node.driver_internal_info[profiles.ALLOCATION_ERROR]

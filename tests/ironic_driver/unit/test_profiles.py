@@ -159,9 +159,11 @@ class ProfilesTestCase(OneViewTestCase):
     def test_allocate_needs_a_template(self) -> None:
         node = self.create_oneview_node(server=oneview_seed.BLADE_2, template=None, name="n2")
 
-        with task_manager.acquire(self.context, node.uuid) as task:
-            with pytest.raises(exception.MissingParameterValue, match="server_profile_template"):
-                profiles.allocate(task)
+        with (
+            task_manager.acquire(self.context, node.uuid) as task,
+            pytest.raises(exception.MissingParameterValue, match="server_profile_template"),
+        ):
+            profiles.allocate(task)
 
     # -- deallocate -------------------------------------------------------------------
 
