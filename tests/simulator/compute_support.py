@@ -8,74 +8,25 @@ a profile ``sap-hana-01`` on "Frame2, bay 4" (powered on) and rack servers.
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Iterator
 from typing import Any
 
-import requests
-
 from oneview_openstack.testing.simulator import SimulatorHandle
 
-TERMINAL = {"Completed", "Warning", "Error", "Terminated", "Killed"}
-CURRENT = 4600
+from . import http_support
+from .http_support import CURRENT as CURRENT
+from .http_support import Doc
+from .http_support import error as error
+
 FAST = 0.001  # a profile apply (120 s on an appliance) takes 0.12 s
-Doc = dict[str, Any]
 
 
-class Api:
-    """One logged-in user at one API version."""
-
-    def __init__(self, sim: SimulatorHandle, version: int = CURRENT, user: str | None = None):
-        self.sim = sim
-        self.version = version
-        password = sim.readonly_password if user == sim.readonly_username else None
-        self.session_id = sim.login(user, password)
+class Api(http_support.Api):
+    """One logged-in user at one API version, with the compute helpers."""
 
     def at(self, version: int) -> Api:
         """The same kind of user at another API version (a new session)."""
         return Api(self.sim, version)
-
-    def call(
-        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
-    ) -> requests.Response:
-        sent = {"auth": self.session_id, "X-API-Version": str(self.version), **(headers or {})}
-        return requests.request(
-            method, self.sim.url + path, json=body, headers=sent, verify=self.sim.verify, timeout=30
-        )
-
-    def get(self, path: str) -> Any:
-        response = self.call("GET", path)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    def members(self, path: str) -> list[Doc]:
-        separator = "&" if "?" in path else "?"
-        found: list[Doc] = self.get(f"{path}{separator}start=0&count=-1")["members"]
-        return found
-
-    def named(self, collection: str, name: str) -> Doc:
-        found = [doc for doc in self.members(f"/rest/{collection}") if doc["name"] == name]
-        assert len(found) == 1, f"{len(found)} {collection} named {name}"
-        return found[0]
-
-    def wait(self, response: requests.Response) -> Doc:
-        """The finished task of a 202 response."""
-        assert response.status_code == 202, response.text
-        task_uri = response.headers["Location"]
-        assert task_uri == response.json()["uri"]
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            task: Doc = self.get(task_uri)
-            if task["taskState"] in TERMINAL:
-                return task
-            time.sleep(0.01)
-        raise AssertionError(f"task {task_uri} did not finish")
-
-    def run(self, method: str, path: str, body: Any = None, **headers: str) -> Doc:
-        """Send an asynchronous request; its task must complete."""
-        task = self.wait(self.call(method, path, body, headers or None))
-        assert task["taskState"] == "Completed", task["taskErrors"]
-        return task
 
     def fails(self, method: str, path: str, body: Any, code: str) -> Doc:
         """Send an asynchronous request whose task must end in Error with ``code``."""
@@ -84,14 +35,6 @@ class Api:
         assert task["taskErrors"][0]["errorCode"] == code, task["taskErrors"]
         assert task["percentComplete"] == 100
         return task
-
-
-def error(response: requests.Response, status: int, code: str) -> Doc:
-    """The error body of ``response``, which must have ``status`` and ``errorCode``."""
-    assert response.status_code == status, response.text
-    body: Doc = response.json()
-    assert body["errorCode"] == code, body
-    return body
 
 
 @contextlib.contextmanager

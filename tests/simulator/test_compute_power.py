@@ -89,7 +89,7 @@ def test_power_state_can_be_patched(api: Api) -> None:
     operation = {"op": "replace", "path": "/powerState", "value": {"powerState": "On"}}
 
     task = api.run(
-        "PATCH", blade["uri"], [operation], **{"Content-Type": "application/json-patch+json"}
+        "PATCH", blade["uri"], [operation], {"Content-Type": "application/json-patch+json"}
     )
 
     assert task["name"] == "Power on"

@@ -69,7 +69,7 @@ def test_a_stale_etag_in_the_body_is_412(api: Api, profile: Doc) -> None:
 def test_if_match_star_skips_the_etag_check(api: Api, profile: Doc) -> None:
     api.run("PUT", profile["uri"], edited(api, profile, description="first"))
 
-    api.run("PUT", profile["uri"], {**profile, "description": "forced"}, **{"If-Match": "*"})
+    api.run("PUT", profile["uri"], {**profile, "description": "forced"}, {"If-Match": "*"})
 
     assert api.get(profile["uri"])["description"] == "forced"
 
@@ -78,7 +78,7 @@ def test_an_empty_if_match_header_and_no_etag_are_accepted(api: Api, profile: Do
     body = edited(api, profile, description="golang")
     del body["eTag"]
 
-    api.run("PUT", profile["uri"], body, **{"If-Match": ""})
+    api.run("PUT", profile["uri"], body, {"If-Match": ""})
 
     assert api.get(profile["uri"])["description"] == "golang"
 
@@ -308,7 +308,7 @@ def test_refresh_state_patch(api: Api, profile: Doc) -> None:
         "PATCH",
         profile["uri"],
         [{"op": "replace", "path": "/refreshState", "value": "RefreshPending"}],
-        **{"Content-Type": "application/json-patch+json"},
+        {"Content-Type": "application/json-patch+json"},
     )
 
     assert task["name"] == "Refresh"
