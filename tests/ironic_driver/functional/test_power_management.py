@@ -1,0 +1,158 @@
+"""Power and management of ``oneview`` nodes in a real Ironic, checked on OneView's side."""
+
+from __future__ import annotations
+
+import pytest
+
+from oneview_openstack.testing.ironic_nodes import move_node
+
+from .. import oneview_seed as seed
+from ..oneview_seed import OneViewSide, uris_of
+from .nodes import PowerActionFailed, enroll, power
+
+pytestmark = pytest.mark.functional
+
+
+@pytest.fixture
+def side(sim):
+    return OneViewSide(sim)
+
+
+@pytest.fixture
+def uris(sim):
+    return uris_of(sim)
+
+
+def test_an_enrolled_node_uses_the_oneview_interfaces_and_validates(baremetal, sim, uris):
+    node = enroll(baremetal, uris, seed.BLADE, seed.TEMPLATE)
+    sim.operator.clear_counters()
+
+    results = baremetal.validate_node(node.id, required=("power", "management", "inspect"))
+
+    assert (node.power_interface, node.management_interface, node.inspect_interface) == (
+        "oneview",
+        "oneview",
+        "oneview",
+    )
+    assert all(results[name].result for name in ("power", "management", "inspect"))
+    assert sim.operator.count("GET", "/rest/server-hardware/{id}") == 1
+    assert sim.operator.count("GET", "/rest/server-profile-templates/{id}") == 1
+
+
+def test_validation_names_what_is_wrong(baremetal, uris):
+    node = enroll(baremetal, uris, seed.BLADE, seed.TEMPLATE_EDGE)
+
+    results = baremetal.validate_node(node.id, required=())
+
+    reason = results["power"].reason
+    assert results["power"].result is False
+    assert node.id in reason and seed.TEMPLATE_EDGE in reason
+    assert "allowed: a template for that enclosure group" in reason
+
+
+def test_the_driver_lists_the_node_fields(ironic):
+    properties = ironic.api_get("/v1/drivers/oneview/properties")
+
+    assert properties["server_hardware_uri"].endswith("Required.")
+    assert "oneview_manager_url" in properties
+
+
+def test_manage_then_power_on_off_reboot_and_soft_actions(baremetal, side, uris):
+    server_uri = uris.server(seed.BLADE)
+    node = enroll(baremetal, uris, seed.BLADE, seed.TEMPLATE)
+    assert move_node(baremetal, node.id, "manage").power_state == "power off"
+
+    observed = []
+    for target in (
+        "power on",
+        "rebooting",
+        "soft rebooting",
+        "soft power off",
+        "power on",
+        "power off",
+    ):
+        power(baremetal, node.id, target)
+        observed.append(side.get(server_uri)["powerState"])
+
+    assert observed == ["On", "On", "On", "Off", "On", "Off"]
+    assert [name for name, _ in side.tasks_of(server_uri)] == [
+        "Power on",
+        "Cold boot",
+        "Power off",  # soft reboot: shut down...
+        "Power on",  # ... and start again
+        "Power off",
+        "Power on",
+        "Power off",
+    ]
+
+
+def test_soft_power_off_ignored_by_the_os_ends_with_a_hard_power_off(baremetal, sim, side, uris):
+    server_uri = uris.server(seed.BLADE)
+    node = enroll(baremetal, uris, seed.BLADE, seed.TEMPLATE)
+    power(baremetal, node.id, "power on")
+    sim.operator.fail_next_task("SERVER_MOMENTARY_PRESS_OFF_TIMEOUT", name="Power off")
+
+    power(baremetal, node.id, "soft power off")
+
+    assert side.get(server_uri)["powerState"] == "Off"
+    assert side.tasks_of(server_uri)[-2:] == [("Power off", "Error"), ("Power off", "Completed")]
+
+
+def test_power_refused_on_a_server_another_oneview_user_took(baremetal, sim, side, uris):
+    server_uri = uris.server(seed.BLADE)
+    node = enroll(baremetal, uris, seed.BLADE, seed.TEMPLATE)
+    move_node(baremetal, node.id, "manage")
+    sim.operator.apply_foreign_profile(server_uri, "hpc-team-42")
+
+    with pytest.raises(PowerActionFailed) as caught:
+        power(baremetal, node.id, "power on")
+
+    error = str(caught.value)
+    assert node.id in error
+    assert "'hpc-team-42'" in error
+    assert "in use by a OneView user" in error
+    assert side.get(server_uri)["powerState"] == "Off"
+
+
+def test_one_time_boot_device_leaves_the_profile_boot_order_alone(baremetal, side, uris):
+    server_uri = uris.server(seed.BLADE)
+    profile = side.create_profile(uris.template(seed.TEMPLATE), server_uri, "ironic-owned")
+    node = enroll(
+        baremetal,
+        uris,
+        seed.BLADE,
+        seed.TEMPLATE,
+        driver_info={"applied_server_profile_uri": profile},
+    )
+
+    baremetal.set_node_boot_device(node.id, "cdrom", persistent=False)
+
+    assert side.get(server_uri)["oneTimeBoot"] == "CDROM"
+    assert side.get(profile)["boot"]["order"] == ["PXE", "HardDisk"]
+    assert baremetal.get_node_boot_device(node.id) == {"boot_device": "cdrom", "persistent": False}
+
+
+def test_persistent_boot_device_rewrites_the_profile_boot_order(baremetal, side, uris):
+    server_uri = uris.server(seed.BLADE)
+    profile = side.create_profile(uris.template(seed.TEMPLATE), server_uri, "ironic-owned")
+    node = enroll(
+        baremetal,
+        uris,
+        seed.BLADE,
+        seed.TEMPLATE,
+        driver_info={"applied_server_profile_uri": profile},
+    )
+
+    baremetal.set_node_boot_device(node.id, "disk", persistent=True)
+
+    assert side.get(profile)["boot"]["order"] == ["HardDisk", "PXE"]
+    assert side.get(server_uri)["oneTimeBoot"] == "Normal"
+    assert baremetal.get_node_boot_device(node.id) == {"boot_device": "disk", "persistent": True}
+
+
+def test_supported_boot_devices(baremetal, uris):
+    node = enroll(baremetal, uris, seed.BLADE, seed.TEMPLATE)
+
+    supported = baremetal.get_node_supported_boot_devices(node.id)
+
+    assert set(supported["supported_boot_devices"]) == {"pxe", "disk", "cdrom"}
