@@ -233,19 +233,55 @@ async def _read_body(receive: Receive) -> bytes:
             return b"".join(chunks)
 
 
+# Collections with more members than this are streamed a chunk at a time, so that
+# listing 10,000 servers (50 MB of JSON) never holds the whole body in memory.
+STREAM_CHUNK = 500
+
+
 async def _send(send: Send, reply: Reply) -> None:
     headers = [(b"cache-control", b"no-cache")]
-    body = b""
-    if reply.status not in (204, 304):
-        body = orjson.dumps(reply.body)
-        headers.append((b"content-type", b"application/json;charset=UTF-8"))
-        if isinstance(reply.body, dict) and reply.body.get("eTag"):
-            headers.append((b"etag", str(reply.body["eTag"]).encode("latin-1")))
     for name, value in reply.headers.items():
         headers.append((name.lower().encode("latin-1"), value.encode("latin-1")))
+    if reply.status in (204, 304):
+        await _send_whole(send, reply.status, headers, b"")
+        return
+    headers.append((b"content-type", b"application/json;charset=UTF-8"))
+    body = reply.body
+    if isinstance(body, dict) and body.get("eTag"):
+        headers.append((b"etag", str(body["eTag"]).encode("latin-1")))
+    members = body.get("members") if isinstance(body, dict) else None
+    if isinstance(members, list) and len(members) > STREAM_CHUNK:
+        await _send_streamed(send, reply.status, headers, body, members)
+    else:
+        await _send_whole(send, reply.status, headers, orjson.dumps(body))
+
+
+async def _send_whole(
+    send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes
+) -> None:
     headers.append((b"content-length", str(len(body)).encode()))
-    await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+async def _send_streamed(
+    send: Send,
+    status: int,
+    headers: list[tuple[bytes, bytes]],
+    body: dict[str, Any],
+    members: list[Any],
+) -> None:
+    """The envelope, then ``members`` in chunks (chunked transfer encoding)."""
+    envelope = orjson.dumps({key: value for key, value in body.items() if key != "members"})
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send(
+        {"type": "http.response.body", "body": envelope[:-1] + b',"members":[', "more_body": True}
+    )
+    for start in range(0, len(members), STREAM_CHUNK):
+        chunk = orjson.dumps(members[start : start + STREAM_CHUNK])[1:-1]
+        prefix = b"," if start else b""
+        await send({"type": "http.response.body", "body": prefix + chunk, "more_body": True})
+    await send({"type": "http.response.body", "body": b"]}"})
 
 
 async def _drop(scope: Scope, send: Send) -> None:

@@ -164,3 +164,17 @@ def test_tasks_filtered_by_the_resource_they_act_on(sim: SimulatorHandle) -> Non
     assert body["members"][0]["associatedResource"]["resourceUri"] == target
     done = get(rest, "/rest/tasks?filter=taskState='Completed'&filter=\"name matches 'Power%'\"")
     assert done["total"] == 2
+
+
+def test_a_page_of_2000_servers_streams_as_one_valid_document(rest: RestSession) -> None:
+    # Pages above 500 members are sent in chunks; the client must see one intact envelope.
+    response = rest.call("GET", "/rest/server-hardware?start=3000&count=2000", timeout=120)
+    assert response.status_code == 200
+    assert response.headers.get("content-type", "").startswith("application/json")
+    body = response.json()
+    assert body["count"] == PAGE_CAP and body["total"] == SERVERS
+    assert len({member["uri"] for member in body["members"]}) == PAGE_CAP
+    assert (
+        body["nextPageUri"].endswith("start=5000&count=2000") or "start=5000" in body["nextPageUri"]
+    )
+    assert body["members"][0]["category"] == "server-hardware"
