@@ -10,7 +10,7 @@ the node names one) template with its firmware baseline, then sets:
   ``server_profile_template_uri``, ``oneview_firmware_baseline`` (the template's baseline
   version) and, unless already set, ``boot_mode`` (the template's);
 - traits ``CUSTOM_OV_SHT_<hardware type>``, ``CUSTOM_OV_EG_<enclosure group>``,
-  ``CUSTOM_OV_SPT_<template>``, ``CUSTOM_OV_FW_<baseline version>`` (names upper-cased,
+  ``CUSTOM_OV_SPT_<template>``, ``CUSTOM_OV_FIRMWARE_<baseline version>`` (upper-cased,
   other characters as ``_``), replacing earlier ``CUSTOM_OV_*`` traits and keeping others;
 - one port per NIC (:mod:`nics`), the boot NIC ``pxe_enabled``; existing ports are kept;
 - the inventory (Ironic's inspection data: cpu, memory, disks, interfaces, system vendor).
@@ -30,11 +30,10 @@ from ironic.drivers import base
 from ironic.drivers.modules import inspect_utils
 
 from oneview_openstack import client
-from oneview_openstack.ironic_driver import boot_devices, common, errors, nics
+from oneview_openstack.ironic_driver import boot_devices, common, errors, nics, requirements
 
 LOG = logging.getLogger(__name__)
 
-FIRMWARE_CAPABILITY = "oneview_firmware_baseline"
 MIB_PER_GIB = 1024
 MIN_DISK_GIB = 4  # smaller drives are not root-disk candidates (as in Ironic's redfish)
 X86_VENDORS = ("intel", "amd", "xeon", "epyc", "opteron")
@@ -163,8 +162,8 @@ def capabilities(node: Any, facts: Facts) -> dict[str, str]:
         mode = _template_boot_mode(facts.template)
         if mode and "boot_mode" not in common.node_capabilities(node):
             found["boot_mode"] = mode
-    if facts.firmware is not None and facts.firmware.version:
-        found[FIRMWARE_CAPABILITY] = facts.firmware.version
+    if facts.firmware is not None:
+        found[requirements.FIRMWARE_CAPABILITY] = requirements.firmware_capability(facts.firmware)
     return found
 
 
@@ -181,9 +180,10 @@ def traits(facts: Facts) -> set[str]:
         named.append(("EG", facts.enclosure_group.name))
     if facts.template is not None:
         named.append(("SPT", facts.template.name))
+    found = {common.custom_trait(kind, value) for kind, value in named if value}
     if facts.firmware is not None:
-        named.append(("FW", facts.firmware.version))
-    return {common.custom_trait(kind, value) for kind, value in named if value}
+        found.add(requirements.firmware_trait(facts.firmware))
+    return found
 
 
 def inventory(facts: Facts) -> dict[str, Any]:

@@ -33,7 +33,7 @@ def test_inspection_fills_properties_ports_and_traits_from_oneview(baremetal, si
         "CUSTOM_OV_SHT_SY_480_GEN10_1",
         "CUSTOM_OV_EG_EG_PROD",
         "CUSTOM_OV_SPT_SPT_PROD_SY480",
-        "CUSTOM_OV_FW_SY_2024_04_01",
+        "CUSTOM_OV_FIRMWARE_SY_2024_04_01",
     }
     ports = {
         port.address: port.is_pxe_enabled for port in baremetal.ports(node=node.id, details=True)

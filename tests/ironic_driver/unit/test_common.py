@@ -200,7 +200,7 @@ class ParseTestCase(OneViewDbTestCase):
 
     def test_custom_traits_use_the_placement_alphabet(self) -> None:
         assert common.custom_trait("SHT", "SY 480 Gen10 1") == "CUSTOM_OV_SHT_SY_480_GEN10_1"
-        assert common.custom_trait("FW", "SY-2024.04.01") == "CUSTOM_OV_FW_SY_2024_04_01"
+        assert common.custom_trait("EG", "EG-Prod") == "CUSTOM_OV_EG_EG_PROD"
 
 
 class ValidateTestCase(OneViewTestCase):

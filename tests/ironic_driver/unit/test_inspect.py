@@ -17,7 +17,7 @@ BLADE_TRAITS = {
     "CUSTOM_OV_SHT_SY_480_GEN10_1",
     "CUSTOM_OV_EG_EG_PROD",
     "CUSTOM_OV_SPT_SPT_PROD_SY480",
-    "CUSTOM_OV_FW_SY_2024_04_01",
+    "CUSTOM_OV_FIRMWARE_SY_2024_04_01",
 }
 
 
@@ -126,7 +126,7 @@ class InspectTestCase(OneViewTestCase):
         assert node.properties["local_gb"] == 893
         assert self._ports(node) == {}
         assert "enclosure_group_uri" not in self._capabilities(node)
-        assert "CUSTOM_OV_FW_2024_04_00_00" in self._traits(node)
+        assert "CUSTOM_OV_FIRMWARE_2024_04_00_00" in self._traits(node)
 
     def test_a_requested_boot_mode_is_not_overwritten(self) -> None:
         node = self.create_oneview_node(properties={"capabilities": "boot_mode:bios"})
