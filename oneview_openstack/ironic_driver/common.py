@@ -29,6 +29,7 @@ server, one of the template) and remembers the result for the rest of the task, 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import threading
 import weakref
@@ -281,33 +282,40 @@ def get_client(settings: NodeSettings) -> client.OneViewClient:
     return shared_clients().get(settings.connection)
 
 
-class _TaskMemo:
-    """Validation results for the life of a task (weakly keyed by the task object)."""
+class TaskMemo:
+    """Validation outcomes (result or error) for the life of a task, weakly keyed by it."""
 
     def __init__(self) -> None:
-        self._results: weakref.WeakKeyDictionary[Any, tuple[Any, ValidatedNode]] = (
+        self._outcomes: weakref.WeakKeyDictionary[Any, tuple[Any, Outcome]] = (
             weakref.WeakKeyDictionary()
         )
         self._lock = threading.Lock()
 
-    def get(self, task: Any, key: Any) -> ValidatedNode | None:
+    def get(self, task: Any, key: Any) -> Outcome | None:
         with self._lock:
-            found = self._results.get(task)
+            found = self._outcomes.get(task)
         return found[1] if found is not None and found[0] == key else None
 
-    def put(self, task: Any, key: Any, result: ValidatedNode) -> None:
+    def put(self, task: Any, key: Any, outcome: Outcome) -> None:
         with self._lock:
-            self._results[task] = (key, result)
+            self._outcomes[task] = (key, outcome)
 
 
-_MEMO = _TaskMemo()
+Outcome = ValidatedNode | exception.IronicException
+
+
+@functools.cache
+def validation_memo() -> TaskMemo:
+    """The conductor process's memo: every interface's ``validate`` of one task shares it."""
+    return TaskMemo()
 
 
 def validate_node(task: Any, *, require_template: bool = False) -> ValidatedNode:
     """Check the node's settings against OneView; the server and template read meanwhile.
 
-    Reads the server hardware and the template once per task (later calls in the same task
-    with unchanged settings and ports reuse the result).
+    OneView is read once per task: later calls in the same task with unchanged settings and
+    ports get the same result, or the same error (``node validate`` runs every interface's
+    ``validate``, and each of them calls this).
 
     :raises: MissingParameterValue, InvalidParameterValue naming the node, the field, the
         bad value and what is allowed.
@@ -322,13 +330,17 @@ def validate_node(task: Any, *, require_template: bool = False) -> ValidatedNode
         )
     macs = tuple(sorted(port.address.lower() for port in task.ports))
     key = (settings, macs)
-    found = _MEMO.get(task, key)
-    if found is not None:
-        return found
-    server, template = checks.read_and_check(node, settings, macs, get_client(settings))
-    result = ValidatedNode(settings, server, template)
-    _MEMO.put(task, key, result)
-    return result
+    outcome = validation_memo().get(task, key)
+    if outcome is None:
+        try:
+            server, template = checks.read_and_check(node, settings, macs, get_client(settings))
+            outcome = ValidatedNode(settings, server, template)
+        except exception.IronicException as error:
+            outcome = error
+        validation_memo().put(task, key, outcome)
+    if isinstance(outcome, exception.IronicException):
+        raise outcome
+    return outcome
 
 
 def read_server(task: Any, settings: NodeSettings, doing: str) -> client.ServerHardware:

@@ -231,6 +231,20 @@ class ValidateTestCase(OneViewTestCase):
         assert validated.server.name == seed.BLADE
         assert validated.template is not None and validated.template.name == seed.TEMPLATE
 
+    def test_a_failing_validation_reads_oneview_once_per_task_too(self) -> None:
+        node = self.create_oneview_node(template=seed.TEMPLATE_EDGE)
+        self.sim.operator.clear_counters()
+        errors_seen = []
+
+        with task_manager.acquire(self.context, node.uuid, shared=True) as task:
+            for interface in (task.driver.power, task.driver.management, task.driver.inspect):
+                with pytest.raises(exception.InvalidParameterValue) as caught:
+                    interface.validate(task)
+                errors_seen.append(str(caught.value))
+
+        assert len(set(errors_seen)) == 1
+        assert self.sim.operator.count("GET", "/rest/server-hardware/{id}") == 1
+
     def test_each_task_reads_oneview_again(self) -> None:
         node = self.create_oneview_node(template=None)
         self._validate(node)
