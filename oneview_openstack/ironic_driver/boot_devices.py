@@ -50,6 +50,13 @@ FROM_BOOT_MODE = {
 TO_BOOT_MODE = {boot_modes.LEGACY_BIOS: client.BootMode.BIOS, boot_modes.UEFI: client.BootMode.UEFI}
 
 
+def template_boot_mode(template: client.ServerProfileTemplate) -> str | None:
+    """The boot mode profiles made from *template* get (``None``: left unmanaged)."""
+    if not (template.get("bootMode") or {}).get("manageMode"):
+        return None
+    return FROM_BOOT_MODE.get(template.boot_mode)
+
+
 def pending(node: Any) -> str | None:
     """The persistent boot device waiting to be written into the profile, if any."""
     return (node.driver_internal_info or {}).get(PENDING_KEY)

@@ -24,7 +24,6 @@ from typing import Any
 
 from ironic import objects
 from ironic.common import exception, states
-from ironic.common import utils as ironic_utils
 from ironic.conductor import task_manager
 from ironic.drivers import base
 from ironic.drivers.modules import inspect_utils
@@ -119,9 +118,8 @@ def inspected_properties(node: Any, facts: Facts) -> dict[str, Any]:
     properties.update(cpu_arch=arch, memory_mb=server.memory_mb, local_gb=local_gb(node, facts))
     if cores > 0:
         properties["cpus"] = cores
-    properties["capabilities"] = ironic_utils.get_updated_capabilities(
-        properties.get("capabilities", ""), capabilities(node, facts)
-    )
+    merged = {**common.node_capabilities(node), **capabilities(node, facts)}
+    properties["capabilities"] = ",".join(f"{key}:{value}" for key, value in merged.items())
     return properties
 
 
@@ -159,18 +157,12 @@ def capabilities(node: Any, facts: Facts) -> dict[str, str]:
         found[common.ENCLOSURE_GROUP] = facts.enclosure_group.uri
     if facts.template is not None:
         found[common.TEMPLATE] = facts.template.uri
-        mode = _template_boot_mode(facts.template)
+        mode = boot_devices.template_boot_mode(facts.template)
         if mode and "boot_mode" not in common.node_capabilities(node):
             found["boot_mode"] = mode
     if facts.firmware is not None:
         found[requirements.FIRMWARE_CAPABILITY] = requirements.firmware_capability(facts.firmware)
     return found
-
-
-def _template_boot_mode(template: client.ServerProfileTemplate) -> str | None:
-    if not (template.get("bootMode") or {}).get("manageMode"):
-        return None
-    return boot_devices.FROM_BOOT_MODE.get(template.boot_mode)
 
 
 def traits(facts: Facts) -> set[str]:

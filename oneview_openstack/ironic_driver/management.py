@@ -16,7 +16,7 @@ from ironic.drivers import base
 
 from oneview_openstack import client
 from oneview_openstack.client.constants import parse_enum
-from oneview_openstack.ironic_driver import boot_devices, common, errors, nics, ownership
+from oneview_openstack.ironic_driver import boot_devices, checks, common, errors, nics, ownership
 
 LOG = logging.getLogger(__name__)
 
@@ -113,8 +113,12 @@ class OneViewManagement(base.ManagementInterface):
     def set_boot_mode(self, task: Any, mode: str) -> None:
         """Set the boot mode in Ironic's profile (the server must be off).
 
-        :raises: InvalidParameterValue for a mode other than bios or uefi.
-        :raises: OneViewError when Ironic owns no profile on the server, or OneView refuses.
+        Before Ironic applied a profile, the boot mode is the template's (the profile will be
+        made from it): asking for that one is accepted, any other is an error.
+
+        :raises: InvalidParameterValue for a mode other than bios or uefi, or one the node's
+            template does not set while no profile is applied.
+        :raises: OneViewError when OneView refuses the change.
         """
         if mode not in boot_devices.TO_BOOT_MODE:
             raise exception.InvalidParameterValue(
@@ -127,8 +131,10 @@ class OneViewManagement(base.ManagementInterface):
         with errors.translated(task.node, doing, settings.connection):
             server = ov.server_hardware.get(settings.server_hardware_uri)
             common.refuse_if_in_use_by_oneview(task, settings, server, doing)
-            profile_uri = _ironic_profile(task, settings, server, doing)
-            ov.server_profiles.modify(profile_uri, lambda p: _with_boot_mode(p, mode))
+            if server.server_profile_uri is None:
+                _check_template_boot_mode(task, ov, settings, mode)
+                return
+            ov.server_profiles.modify(server.server_profile_uri, lambda p: _with_boot_mode(p, mode))
 
     # -- the rest ----------------------------------------------------------------------------
 
@@ -188,17 +194,22 @@ def _set_persistent(
     boot_devices.set_pending(task, device)
 
 
-def _ironic_profile(
-    task: Any, settings: common.NodeSettings, server: client.ServerHardware, doing: str
-) -> str:
-    owner = ownership.owner(server.server_profile_uri, settings.applied_server_profile_uri)
-    if owner is ownership.Owner.IRONIC and server.server_profile_uri:
-        return server.server_profile_uri
-    raise errors.OneViewError(
-        node=task.node.uuid,
-        doing=doing,
-        error=f"server hardware {server.name!r} carries no server profile applied by Ironic; "
-        "the boot mode is part of the profile (the template's until one is created).",
+def _check_template_boot_mode(
+    task: Any, ov: client.OneViewClient, settings: common.NodeSettings, mode: str
+) -> None:
+    template_uri = settings.server_profile_template_uri
+    template = ov.server_profile_templates.get(template_uri) if template_uri else None
+    if template is None:
+        where = "the node names no template"
+    else:
+        template_mode = boot_devices.template_boot_mode(template)
+        if template_mode == mode:
+            return
+        where = f"template {checks.label(template)} sets {template_mode!r}"
+    raise exception.InvalidParameterValue(
+        f"Node {task.node.uuid}: boot mode {mode!r} cannot be set before Ironic applies a "
+        f"server profile, and {where}; allowed: the template's boot mode (or use a template "
+        "with the boot mode wanted)."
     )
 
 

@@ -160,10 +160,26 @@ class ManagementTestCase(OneViewTestCase):
         assert self.side.get(profile)["bootMode"]["mode"] == "BIOS"
         assert self._call(node, "get_boot_mode") == boot_modes.LEGACY_BIOS
 
-    def test_set_boot_mode_needs_ironics_profile(self) -> None:
+    def test_before_any_profile_the_templates_boot_mode_is_accepted(self) -> None:
         node = self.create_oneview_node()
 
-        with pytest.raises(errors.OneViewError, match="carries no server profile applied by"):
+        self._call(node, "set_boot_mode", boot_modes.UEFI)
+
+        assert self.side.get(self.server_uri)["serverProfileUri"] is None
+
+    def test_before_any_profile_another_boot_mode_than_the_templates_is_refused(self) -> None:
+        node = self.create_oneview_node()
+
+        with pytest.raises(exception.InvalidParameterValue) as caught:
+            self._call(node, "set_boot_mode", boot_modes.LEGACY_BIOS)
+
+        assert f"template '{seed.TEMPLATE}'" in str(caught.value)
+        assert "sets 'uefi'" in str(caught.value)
+
+    def test_boot_mode_refused_on_a_server_a_oneview_user_owns(self) -> None:
+        node = self.create_oneview_node(seed.BLADE_ON, template=None)
+
+        with pytest.raises(errors.ServerInUseByOneView):
             self._call(node, "set_boot_mode", boot_modes.UEFI)
 
     def test_unknown_boot_mode_is_refused(self) -> None:
