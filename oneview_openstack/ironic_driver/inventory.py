@@ -102,7 +102,7 @@ class Inventory:
         """How many listings this inventory made (for logs and benchmarks)."""
 
     def snapshot(self, max_age: float) -> Snapshot:
-        """A snapshot at most ``max_age`` seconds old, listing the servers if there is none.
+        """A snapshot younger than ``max_age`` seconds, listing the servers if there is none.
 
         ``max_age=0`` always lists (unless another thread finished a listing meanwhile that
         started after this call). Raises the client's ``OneViewError`` when listing fails,
@@ -112,7 +112,7 @@ class Inventory:
         with self._lock:
             current = self._snapshot
             if current is not None and (
-                current.age(self._clock()) <= max_age or current.taken_at >= asked_at
+                current.age(self._clock()) < max_age or current.taken_at > asked_at
             ):
                 return current
             self._raise_recent_failure()
