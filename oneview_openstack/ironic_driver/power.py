@@ -79,6 +79,10 @@ class OneViewPower(periodics.OneViewPeriodicsMixin, base.PowerInterface):
         served from the conductor's shared listing of the servers (:mod:`inventory`) when that
         agrees with the state Ironic recorded, so a sync pass costs one listing, not one GET
         per node. A disagreement, or any caller about to act, reads the server itself.
+
+        An unreachable OneView gives ``error`` (logged), which the conductor's sync records
+        (with maintenance and the ``power failure`` fault once its retries are spent) and its
+        power failure recovery clears when OneView answers again.
         """
         settings = common.parse_driver_info(task.node)
         if task.shared:
@@ -88,7 +92,11 @@ class OneViewPower(periodics.OneViewPeriodicsMixin, base.PowerInterface):
                 state = ironic_power_state(listed.power_state)
                 if state == task.node.power_state:
                     return state
-        server = common.read_server(task, settings, "reading the power state")
+        try:
+            server = common.read_server(task, settings, "reading the power state")
+        except errors.OneViewConnectionError as error:
+            LOG.warning("%s", error)
+            return states.ERROR
         return ironic_power_state(server.power_state)
 
     def get_supported_power_states(self, task: Any) -> list[str]:
