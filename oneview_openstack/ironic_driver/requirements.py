@@ -2,7 +2,9 @@
 
 The firmware a server runs is the baseline its profile installs, which is the baseline of the
 node's template (``firmware.firmwareBaselineUri``, when the template manages firmware) as long as
-the profile is compliant with its template. Inspection exposes it as the trait
+the profile is compliant with its template (Ironic's own boot-order changes aside: they make
+OneView report the profile ``NonCompliant`` unless the template's ``boot.complianceControl`` is
+``Unchecked``, which is the recommended setting). Inspection exposes it as the trait
 :func:`firmware_trait` (``CUSTOM_OV_FIRMWARE_SY_2024_04_01``) and the capability
 ``oneview_firmware_baseline:<version>``, so Nova flavors can ask for it.
 
@@ -128,19 +130,31 @@ def check_firmware(
 def check_compliance(node: Any, ov: client.OneViewClient, profile: client.ServerProfile) -> None:
     """Refuse when the node's profile is not compliant with its template.
 
+    A different boot order does not count: Ironic sets it (disk first after a deploy).
+
     :raises: InvalidParameterValue naming the profile, the template and the changes OneView
         would make to bring the profile back in line.
     """
     if profile.template_compliance is not client.TemplateCompliance.NON_COMPLIANT:
         return
     preview = ov.server_profiles.compliance_preview(profile)
-    changes = [*preview.manual_updates, *preview.automatic_updates]
+    changes = [
+        change
+        for change in (*preview.manual_updates, *preview.automatic_updates)
+        if not _is_boot_order(change)
+    ]
+    if not changes and (preview.manual_updates or preview.automatic_updates):
+        return  # only the boot order, which Ironic itself sets (disk after a deploy)
     raise exception.InvalidParameterValue(
         f"Node {node.uuid}: server profile {label(profile)} is not compliant with its template "
         f"{profile.server_profile_template_uri}; OneView lists these differences: "
         f"{' '.join(changes) or 'none given'}. Update the profile from its template in OneView "
         "(or undeploy the node, which removes the profile) before deploying."
     )
+
+
+def _is_boot_order(change: str) -> bool:
+    return "boot order" in change.lower()
 
 
 def _normal(text: str) -> str:

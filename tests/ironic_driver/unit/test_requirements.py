@@ -142,6 +142,18 @@ class FirmwareAgainstTheSimulatorTestCase(OneViewTestCase):
         assert "not compliant with its template" in message
         assert "firmware" in message.lower()
 
+    def test_a_boot_order_ironic_changed_does_not_count_as_drift(self) -> None:
+        with task_manager.acquire(self.context, self.node.uuid) as task:
+            profile = profiles.allocate(task)
+
+        def disk_first(changed: client.ServerProfile) -> None:
+            changed.boot_order = ["HardDisk", "PXE"]
+
+        reordered = self.ov.server_profiles.modify(profile.uri, disk_first)
+
+        assert reordered.template_compliance is client.TemplateCompliance.NON_COMPLIANT
+        requirements.check_compliance(self.node, self.ov, reordered)
+
     def test_a_compliant_profile_passes(self) -> None:
         with task_manager.acquire(self.context, self.node.uuid) as task:
             profile = profiles.allocate(task)
