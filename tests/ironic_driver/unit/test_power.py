@@ -231,6 +231,22 @@ class PowerTestCase(OneViewTestCase):
         assert self.sim.url in logged.output[0]
         assert node.uuid in logged.output[0]
 
+    def test_per_node_credentials_are_the_ones_used(self) -> None:
+        node = self.create_oneview_node(
+            driver_info={
+                "oneview_username": self.sim.readonly_username,
+                "oneview_password": self.sim.readonly_password,
+            }
+        )
+
+        state = self._state(node)  # a read-only user may look...
+        with pytest.raises(errors.OneViewError, match="403") as caught:
+            self._set(node, states.POWER_ON)  # ... but not act
+
+        assert state == states.POWER_OFF
+        assert self.sim.readonly_password not in str(caught.value)
+        assert self._server()["powerState"] == "Off"
+
     def test_supported_power_states(self) -> None:
         node = self.create_oneview_node()
 
