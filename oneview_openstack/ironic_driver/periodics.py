@@ -157,8 +157,14 @@ class DynamicAllocation:
         self.report.nodes = len(nodes)
         for group in _by_connection(nodes).values():
             self._run_group(group)
-        if self.report.actions:
-            LOG.info("OneView dynamic allocation: %s", self.report.actions)
+        if nodes:
+            LOG.info(
+                "%s period: %d node(s) watched, %d listing(s), actions %s",
+                PURPOSE,
+                self.report.nodes,
+                self.report.listings,
+                self.report.actions or "none",
+            )
         return self.report
 
     def _watched_nodes(self) -> Iterable[NodeView]:

@@ -1,0 +1,160 @@
+"""Dynamic allocation, lost profiles and power sync in a real Ironic with fast periodic tasks.
+
+This module's Ironic runs the OneView periodic task and the conductor's power sync every
+second (instead of 300 s and 60 s), against the session's simulator.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from oneview_openstack.testing.ironic_nodes import move_node
+from oneview_openstack.testing.ironic_service import IronicService
+
+from .. import oneview_seed as seed
+from ..oneview_seed import OneViewSide, uris_of
+from .conftest import oneview_section
+from .nodes import enroll
+
+pytestmark = pytest.mark.functional
+
+IMAGE = {"image_source": "http://127.0.0.1:9/images/disk.raw", "image_checksum": "0" * 32}
+FAST_PERIODICS = {
+    "sync_power_state_interval": 1,
+    "power_state_sync_max_retries": 1,
+    "power_failure_recovery_interval": 1,
+}
+
+
+@pytest.fixture(scope="module")
+def periodic_ironic(tmp_path_factory: pytest.TempPathFactory, simulator: Any) -> Iterator[Any]:
+    oneview = {**oneview_section(simulator), "periodic_check_interval": 1, "inventory_max_age": 2}
+    workdir = tmp_path_factory.mktemp("ironic-periodic")
+    with IronicService(workdir, oneview=oneview, conductor=FAST_PERIODICS) as service:
+        yield service
+
+
+@pytest.fixture
+def bm(periodic_ironic: IronicService, sim: Any) -> Iterator[Any]:
+    sim.operator.set_config(time_scale=0.001)
+    yield periodic_ironic.connection().baremetal
+    periodic_ironic.reset()
+
+
+def until(baremetal: Any, node_id: str, check: Callable[[Any], bool], what: str) -> Any:
+    """The node once *check* holds (polled every 0.1 s, for at most 30 s)."""
+    deadline = time.monotonic() + 30
+    while True:
+        node = baremetal.get_node(node_id)
+        if check(node):
+            return node
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"node {node_id} never {what}: {node.provision_state}, maintenance "
+                f"{node.is_maintenance} ({node.maintenance_reason}), last_error {node.last_error}"
+            )
+        time.sleep(0.1)
+
+
+def available_node(baremetal: Any, sim: Any, server: str, name: str) -> Any:
+    node = enroll(
+        baremetal,
+        uris_of(sim),
+        server,
+        seed.TEMPLATE,
+        name=name,
+        deploy_interface="oneview-fake-agent",
+    )
+    move_node(baremetal, node.id, "manage")
+    return move_node(baremetal, node.id, "provide")
+
+
+def test_a_claimed_server_takes_its_node_out_of_available_and_back(bm, sim) -> None:
+    side = OneViewSide(sim)
+    server_uri = uris_of(sim).server(seed.BLADE)
+    node = available_node(bm, sim, seed.BLADE, "dyn-1")
+
+    claimed = sim.operator.apply_foreign_profile(server_uri, "analytics-team")
+    taken = until(bm, node.id, lambda n: n.provision_state == "manageable", "left available")
+
+    assert taken.is_maintenance
+    assert taken.maintenance_reason.startswith("In use by OneView")
+    assert "'analytics-team'" in taken.maintenance_reason
+    assert side.get(server_uri)["serverProfileUri"] == claimed["serverProfileUri"]
+
+    sim.operator.clear_counters()
+    sim.operator.remove_foreign_profile(server_uri)
+    back = until(
+        bm,
+        node.id,
+        lambda n: n.provision_state == "available" and not n.is_maintenance,
+        "came back",
+    )
+
+    assert back.maintenance_reason is None
+    assert sim.operator.count("POST", "/rest/server-profiles") == 1  # cleaned on a profile
+    assert sim.operator.count("DELETE", "/rest/server-profiles/{id}") == 1
+    assert side.get(server_uri)["serverProfileUri"] is None
+
+
+def test_maintenance_an_operator_set_is_left_alone(bm, sim, periodic_ironic) -> None:
+    server_uri = uris_of(sim).server(seed.BLADE_2)
+    node = available_node(bm, sim, seed.BLADE_2, "dyn-2")
+    bm.set_node_maintenance(node.id, reason="replacing a fan")
+    sim.operator.apply_foreign_profile(server_uri, "analytics-team")
+
+    wait_for_periods(periodic_ironic, 2)
+
+    node = bm.get_node(node.id)
+    assert (node.provision_state, node.maintenance_reason) == ("available", "replacing a fan")
+
+
+def test_an_active_node_whose_profile_was_deleted_in_oneview_is_flagged(bm, sim) -> None:
+    server_uri = uris_of(sim).server(seed.BLADE_BIG)
+    node = available_node(bm, sim, seed.BLADE_BIG, "dyn-3")
+    bm.update_node(node.id, instance_info=dict(IMAGE))
+    move_node(bm, node.id, "active")
+    profile = OneViewSide(sim).get(server_uri)["serverProfileUri"]
+
+    sim.operator.remove_foreign_profile(server_uri)  # an administrator deletes it
+    flagged = until(bm, node.id, lambda n: n.is_maintenance, "was flagged")
+
+    assert flagged.provision_state == "active"
+    assert flagged.maintenance_reason.startswith("Server profile lost in OneView")
+    assert profile in flagged.maintenance_reason
+    assert flagged.last_error == flagged.maintenance_reason
+
+
+def test_unreachable_oneview_shows_as_power_error_and_recovers(bm, sim) -> None:
+    node = enroll(bm, uris_of(sim), seed.BLADE_EDGE, None, name="dyn-4")
+    move_node(bm, node.id, "manage")
+    until(bm, node.id, lambda n: n.power_state == "power off", "got its power state")
+
+    sim.operator.add_fault("/rest/*", drop_connection=True)
+    broken = until(bm, node.id, lambda n: n.power_state == "error", "reported power error")
+
+    assert broken.is_maintenance
+    assert broken.fault == "power failure"
+
+    sim.operator.clear_faults()
+    recovered = until(
+        bm, node.id, lambda n: not n.is_maintenance and n.power_state == "power off", "recovered"
+    )
+    assert recovered.fault is None
+
+
+def periods_logged(ironic: IronicService) -> int:
+    return ironic.log_text().count("OneView dynamic allocation period:")
+
+
+def wait_for_periods(ironic: IronicService, count: int) -> None:
+    """Until the periodic task logged *count* more periods."""
+    target = periods_logged(ironic) + count
+    deadline = time.monotonic() + 30
+    while periods_logged(ironic) < target:
+        assert time.monotonic() < deadline, "the OneView periodic task does not run"
+        time.sleep(0.05)
