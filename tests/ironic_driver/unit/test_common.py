@@ -233,6 +233,8 @@ class ValidateTestCase(OneViewTestCase):
 
     def test_a_failing_validation_reads_oneview_once_per_task_too(self) -> None:
         node = self.create_oneview_node(template=seed.TEMPLATE_EDGE)
+        with pytest.raises(exception.InvalidParameterValue):
+            self._validate(node)  # logs in (a reset simulator answers the first request 401)
         self.sim.operator.clear_counters()
         errors_seen = []
 
