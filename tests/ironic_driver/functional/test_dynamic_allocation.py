@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from oneview_openstack.client import OneViewClient
+from oneview_openstack.testing.ironic_bulk import clone_nodes
 from oneview_openstack.testing.ironic_nodes import move_node
 from oneview_openstack.testing.ironic_service import IronicService
 
@@ -23,6 +25,7 @@ from .nodes import enroll
 pytestmark = pytest.mark.functional
 
 IMAGE = {"image_source": "http://127.0.0.1:9/images/disk.raw", "image_checksum": "0" * 32}
+PERIOD_LINE = "OneView dynamic allocation period: "
 FAST_PERIODICS = {
     "sync_power_state_interval": 1,
     "power_state_sync_max_retries": 1,
@@ -148,7 +151,7 @@ def test_unreachable_oneview_shows_as_power_error_and_recovers(bm, sim) -> None:
 
 
 def periods_logged(ironic: IronicService) -> int:
-    return ironic.log_text().count("OneView dynamic allocation period:")
+    return ironic.log_text().count(PERIOD_LINE)
 
 
 def wait_for_periods(ironic: IronicService, count: int) -> None:
@@ -158,3 +161,70 @@ def wait_for_periods(ironic: IronicService, count: int) -> None:
     while periods_logged(ironic) < target:
         assert time.monotonic() < deadline, "the OneView periodic task does not run"
         time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_oneview_calls_per_period_stay_constant_from_10_to_1000_nodes(
+    make_simulator, tmp_path
+) -> None:
+    """One period of the periodic task costs the same calls whatever the number of nodes:
+    one paged listing of the appliance's 1,050 servers (3 pages of 500), nothing per node.
+
+    One node is enrolled and provided through the API, the others are copies of it written
+    with Ironic's own table definition (the API takes a minute for 1,000 nodes). The power
+    sync is off so that the counters are the periodic task's alone.
+    """
+    big = make_simulator(servers=1050)  # 1 in 100 carries a OneView user's profile
+    with OneViewClient(big.url, big.username, big.password, ca_file=big.ca_file) as ov:
+        free = [s.uri for s in ov.server_hardware.list() if not s.server_profile_uri]
+    assert len(free) >= 1000
+    oneview = {**oneview_section(big), "periodic_check_interval": 1, "inventory_page_size": 500}
+    conductor = {"sync_power_state_interval": 0}
+    with IronicService(tmp_path / "ironic", oneview=oneview, conductor=conductor) as ironic:
+        baremetal = ironic.connection().baremetal
+        first = baremetal.create_node(
+            driver="oneview",
+            name="scale-0",
+            driver_info={"server_hardware_uri": free[0]},
+            deploy_interface="fake",
+        )
+        move_node(baremetal, first.id, "manage")
+        move_node(baremetal, first.id, "provide")
+        per_period = {}
+        for size in (10, 100, 1000):
+            enrolled = len(list(baremetal.nodes()))
+            copies = [
+                {"name": f"scale-{i}", "driver_info": {"server_hardware_uri": free[i]}}
+                for i in range(enrolled, size)
+            ]
+            clone_nodes(ironic.database_path, first.id, copies)
+            per_period[size] = calls_per_period(ironic, big, watching=size)
+
+    one_listing = {"GET /rest/server-hardware": 3.0}  # ceil(1,050 / 500) pages
+    assert per_period == {10: one_listing, 100: one_listing, 1000: one_listing}
+
+
+def calls_per_period(ironic: IronicService, sim: Any, watching: int, periods: int = 3):
+    """OneView calls per period, counted over *periods* whole periods that watched
+    *watching* nodes (the counters are cleared just after a period ends)."""
+    wait_until(lambda: last_period_watched(ironic) == watching, "all nodes watched")
+    ended = periods_logged(ironic)
+    wait_until(lambda: periods_logged(ironic) > ended, "a period ended")
+    sim.operator.clear_counters()
+    start = periods_logged(ironic)
+    wait_until(lambda: periods_logged(ironic) >= start + periods, f"{periods} periods")
+    return {key: count / periods for key, count in sim.operator.counters().items()}
+
+
+def last_period_watched(ironic: IronicService) -> int | None:
+    lines = [line for line in ironic.log_text().splitlines() if PERIOD_LINE in line]
+    if not lines:
+        return None
+    return int(lines[-1].split(PERIOD_LINE, 1)[1].split(" node", 1)[0])
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"{what}: not within {timeout} s"
+        time.sleep(0.02)
