@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -153,17 +154,19 @@ class DynamicAllocation:
         self.report = PeriodReport()
 
     def run(self) -> PeriodReport:
+        started = time.monotonic()
         nodes = list(self._watched_nodes())
         self.report.nodes = len(nodes)
         for group in _by_connection(nodes).values():
             self._run_group(group)
         if nodes:
             LOG.info(
-                "%s period: %d node(s) watched, %d listing(s), actions %s",
+                "%s period: %d node(s) watched, %d listing(s), actions %s, in %.2f s",
                 PURPOSE,
                 self.report.nodes,
                 self.report.listings,
                 self.report.actions or "none",
+                time.monotonic() - started,
             )
         return self.report
 
