@@ -10,7 +10,14 @@ configurations enable only ``fake`` boot and deploy).
 from ironic.drivers import base, generic
 from ironic.drivers.modules import fake, noop_mgmt
 
-from oneview_openstack.ironic_driver import deploy, fake_agent, inspect, management, power
+from oneview_openstack.ironic_driver import (
+    deploy,
+    fake_agent,
+    inband_inspect,
+    inspect,
+    management,
+    power,
+)
 
 _POWER_INTERFACES: tuple[type[base.PowerInterface], ...] = (
     power.OneViewPower,
@@ -21,7 +28,10 @@ _MANAGEMENT_INTERFACES: tuple[type[base.ManagementInterface], ...] = (
     fake.FakeManagement,
     noop_mgmt.NoopManagement,
 )
-_INSPECT_INTERFACES: tuple[type[base.InspectInterface], ...] = (inspect.OneViewInspect,)
+_INSPECT_INTERFACES: tuple[type[base.InspectInterface], ...] = (
+    inspect.OneViewInspect,
+    inband_inspect.OneViewAgentInspect,
+)
 _EXTRA_BOOT_INTERFACES: tuple[type[base.BootInterface], ...] = (fake.FakeBoot,)
 _DEPLOY_INTERFACES: tuple[type[base.DeployInterface], ...] = (
     deploy.OneViewAgentDeploy,

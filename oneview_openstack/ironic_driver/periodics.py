@@ -19,6 +19,8 @@ the server
 active                      the profile Ironic applied is      maintenance and ``last_error``
                             gone or replaced                   name the lost profile; cleared if
                                                                it comes back
+inspect failed, manageable  (any)                              the profile an in-band inspection
+with an inspection profile                                     left (it timed out) is removed
 ==========================  =================================  ==================================
 
 Maintenance an operator set (or changed the reason of) is never touched: the task recognises
@@ -41,6 +43,7 @@ from ironic.conf import CONF
 
 from oneview_openstack import client
 from oneview_openstack.ironic_driver import common, inventory, ownership, profiles, transitions
+from oneview_openstack.ironic_driver.inband_inspect import INSPECTION_PROFILE
 from oneview_openstack.ironic_driver.transitions import CLAIMED, Action
 
 LOG = logging.getLogger(__name__)
@@ -54,7 +57,14 @@ NODE_FIELDS = (
     "driver_internal_info",
     "properties",
 )
-WATCHED_STATES = (states.AVAILABLE, states.MANAGEABLE, states.CLEANFAIL, states.ACTIVE)
+WATCHED_STATES = (
+    states.AVAILABLE,
+    states.MANAGEABLE,
+    states.CLEANFAIL,
+    states.ACTIVE,
+    states.INSPECTFAIL,
+)
+INSPECTION_OVER = (states.MANAGEABLE, states.INSPECTFAIL)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,6 +100,8 @@ def decide(node: NodeView, server: client.ServerHardware) -> Action | None:
     """The transition *node* needs given how the listing shows its *server* (or none)."""
     owner = ownership.owner(server.server_profile_uri, node.applied_profile)
     state = node.provision_state
+    if state in INSPECTION_OVER and node.driver_internal_info.get(INSPECTION_PROFILE):
+        return Action.RELEASE_INSPECTION
     if state == states.AVAILABLE and not node.maintenance:
         return Action.TAKE if owner is ownership.Owner.ONEVIEW_USER else None
     if state == states.MANAGEABLE and holds_our_claim(node):

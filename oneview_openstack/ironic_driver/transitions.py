@@ -14,7 +14,7 @@ from typing import Any
 from ironic.common import faults
 
 from oneview_openstack import client
-from oneview_openstack.ironic_driver import common, ownership, profiles
+from oneview_openstack.ironic_driver import common, inband_inspect, ownership, profiles
 from oneview_openstack.ironic_driver.checks import label
 
 LOG = logging.getLogger(__name__)
@@ -38,6 +38,8 @@ class Action(enum.Enum):
     """The profile of an active node was removed or replaced in OneView."""
     CLEAR_LOST = "clear lost profile"
     """... and it is back."""
+    RELEASE_INSPECTION = "release inspection profile"
+    """An in-band inspection ended without removing its profile (it timed out)."""
 
 
 def apply(task: Any, action: Action, server: client.ServerHardware, ov: client.OneViewClient):
@@ -49,6 +51,7 @@ def apply(task: Any, action: Action, server: client.ServerHardware, ov: client.O
         Action.RESCUE: _rescue,
         Action.FLAG_LOST: _flag_lost,
         Action.CLEAR_LOST: _clear_lost,
+        Action.RELEASE_INSPECTION: _release_inspection,
     }
     verb: str | None = handlers[action](task, server, ov)
     LOG.info("Node %s: OneView dynamic allocation: %s", task.node.uuid, action.value)
@@ -150,6 +153,10 @@ def _clear_lost(task: Any, server: client.ServerHardware, ov: client.OneViewClie
     if node.last_error == flag.get("reason"):
         node.last_error = None
     node.save()
+
+
+def _release_inspection(task: Any, server: client.ServerHardware, ov: client.OneViewClient) -> None:
+    inband_inspect.release_inspection_profile(task)
 
 
 def _claim(node: Any, server: client.ServerHardware, profile: client.ServerProfile | None):
