@@ -23,6 +23,7 @@ from typing import Any
 
 from ironic.common import exception, states
 from ironic.conductor import utils as manager_utils
+from oslo_utils import timeutils
 
 from oneview_openstack import client
 from oneview_openstack.ironic_driver import common, errors, ownership
@@ -36,6 +37,8 @@ ALLOCATION_ERROR = "oneview_allocation_error"
 """driver_internal_info: why cleaning could not get the server (a OneView user had it)."""
 PROFILE_LOST = "oneview_profile_lost"
 """driver_internal_info: an active node's profile was removed or replaced in OneView."""
+LAST_PROFILE = "oneview_last_profile"
+"""driver_internal_info: the last profile Ironic removed, and when (for audits)."""
 
 
 def profile_name(node: Any) -> str:
@@ -95,6 +98,10 @@ def deallocate(task: Any, doing: str = "removing the node's server profile") -> 
         if target is not None:
             power_off(task, ov, server)
             _delete(ov, target)
+            node.set_driver_internal_info(
+                LAST_PROFILE, {"uri": target, "removed_at": timeutils.utcnow().isoformat()}
+            )
+            node.save()
             LOG.info(
                 "Node %s: removed server profile %s from server hardware %s",
                 node.uuid,

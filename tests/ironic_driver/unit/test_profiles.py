@@ -175,6 +175,7 @@ class ProfilesTestCase(OneViewTestCase):
         assert self.side.rest.call("GET", profile.uri).status_code == 404
         assert self.side.get(self.server_uri)["serverProfileUri"] is None
         assert self.recorded() is None
+        assert self.node.driver_internal_info[profiles.LAST_PROFILE]["uri"] == profile.uri
 
     def test_deallocate_leaves_a_profile_a_oneview_user_put_in_place(self) -> None:
         self.allocate()
