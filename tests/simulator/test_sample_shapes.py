@@ -1,4 +1,4 @@
-"""The simulator's documents have the shape of a real appliance's (oneview-samples).
+"""The simulator's documents have the shape of a real appliance's (``samples/``).
 
 Each case fetches a document over HTTP at the API version of the sample (the
 version whose ``type`` the sample carries) and compares field names, nesting and
@@ -9,7 +9,6 @@ fields whose values legitimately differ, and why.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,12 +20,10 @@ from oneview_openstack.testing.simulator import RestSession, SimulatorHandle
 
 from .shape_compare import differences, value_format
 
-SAMPLES = Path(os.environ.get("ONEVIEW_SAMPLES", "/work/shared/oneview-samples"))
+# Copies of the real samples (see samples/README.md), kept in the repository.
+SAMPLES = Path(__file__).parent / "samples"
 
-pytestmark = [
-    pytest.mark.functional,
-    pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"no OneView samples at {SAMPLES}"),
-]
+pytestmark = pytest.mark.functional
 
 # Why values differ from the samples' (every entry is a deliberate difference):
 ENCLOSURE = (
