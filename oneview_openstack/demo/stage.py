@@ -1,0 +1,89 @@
+"""What the chapters share: the simulator, the demo's own OneView client, Ironic and the nodes."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.metadata
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from oneview_openstack.client import OneViewClient
+from oneview_openstack.testing.ironic_service import IronicService
+from oneview_openstack.testing.simulator import SimulatorHandle
+
+# How often the conductor runs the OneView periodic task (dynamic allocation): 300 s by
+# default, 1 s here so that chapter 3 happens while you watch.
+PERIOD_SECONDS = 1
+# Profile tasks of 120 s take 1.2 s; a 10 s power task 0.1 s.
+IRONIC_TIME_SCALE = 0.01
+
+
+class DemoFailure(RuntimeError):
+    """A step of the story did not happen; the message says which and what Ironic said."""
+
+
+@dataclasses.dataclass
+class DemoNode:
+    """One Ironic node of the story and the OneView server and template it is enrolled with."""
+
+    name: str
+    server_name: str
+    server_uri: str
+    template_name: str
+    template_uri: str
+    id: str = ""
+
+    @property
+    def profile_name(self) -> str:
+        """The name Ironic gives the profiles it applies to this node's server."""
+        return f"ironic-{self.name}"
+
+
+@dataclasses.dataclass
+class Stage:
+    sim: SimulatorHandle
+    ov: OneViewClient
+    workdir: Path
+    ironic: IronicService | None = None
+    nodes: list[DemoNode] = dataclasses.field(default_factory=list)
+
+    @property
+    def baremetal(self) -> Any:
+        """openstacksdk's baremetal proxy on the demo's Ironic."""
+        if self.ironic is None:
+            raise DemoFailure("Ironic is not running yet")
+        return self.ironic.connection().baremetal
+
+    def node(self, name: str) -> DemoNode:
+        return next(node for node in self.nodes if node.name == name)
+
+
+def oneview_options(sim: SimulatorHandle) -> dict[str, object]:
+    """The ``[oneview]`` section of the demo's ``ironic.conf``."""
+    return {
+        "manager_url": sim.url,
+        "username": sim.username,
+        "password": sim.password,
+        "tls_cacert_file": sim.ca_file,
+        "periodic_check_interval": PERIOD_SECONDS,
+        "inventory_max_age": 2 * PERIOD_SECONDS,
+    }
+
+
+def start_ironic(stack: ExitStack, stage: Stage) -> IronicService:
+    """Start Ironic and make sure ``stack`` stops it, even if its start is interrupted."""
+    ironic = IronicService(
+        stage.workdir / "ironic",
+        hardware_types=("oneview",),
+        oneview=oneview_options(stage.sim),
+        conductor={"sync_power_state_interval": PERIOD_SECONDS},
+    )
+    stack.callback(ironic.stop)  # before start(): a Ctrl-C while it starts must stop it too
+    ironic.start()
+    stage.ironic = ironic
+    return ironic
+
+
+def ironic_version() -> str:
+    return importlib.metadata.version("ironic")
