@@ -109,7 +109,8 @@ def test_missing_type_is_refused_at_800_but_not_at_2000(sim: SimulatorHandle) ->
     assert error(refused, 400, "MISSING_JSON_TYPE")["message"] == (
         'The "type" field is missing from the JSON.'
     )
-    assert accepted.status_code == 202
+    assert new.wait(accepted)["taskState"] == "Completed"
+    assert new.named("ethernet-networks", "untyped")["vlanId"] == 208
 
 
 @pytest.mark.parametrize(

@@ -83,7 +83,8 @@ def test_a_network_leaves_a_logical_interconnect_through_one_uplink_set(api: Api
     )  # fmt: skip
 
     assert "US-Tenants" in error(response, 400, "CRM_NETWORK_ALREADY_ASSIGNED")["message"]
-    assert elsewhere.status_code == 202
+    assert api.wait(elsewhere)["taskState"] == "Completed"
+    assert api.named("uplink-sets", "US-Second")["networkUris"] == [management["uri"]]
 
 
 def test_unknown_logical_interconnect_in_the_body_is_400(api: Api) -> None:
