@@ -343,13 +343,6 @@ def validate_node(task: Any, *, require_template: bool = False) -> ValidatedNode
     return outcome
 
 
-def read_server(task: Any, settings: NodeSettings, doing: str) -> client.ServerHardware:
-    """GET the node's server hardware now (fresh state)."""
-    ov = get_client(settings)
-    with errors.translated(task.node, doing, settings.connection):
-        return ov.server_hardware.get(settings.server_hardware_uri)
-
-
 def refuse_if_in_use_by_oneview(
     task: Any, settings: NodeSettings, server: client.ServerHardware, doing: str
 ) -> None:

@@ -51,7 +51,8 @@ class ServerInUseByOneView(OneViewError):
     )
 
 
-_UNREACHABLE = (client.ConnectionFailed, client.RequestTimeout, client.ServiceUnavailable)
+UNREACHABLE = (client.ConnectionFailed, client.RequestTimeout, client.ServiceUnavailable)
+"""Client errors meaning the appliance did not answer (as opposed to refusing)."""
 
 
 @contextlib.contextmanager
@@ -72,7 +73,7 @@ def translate(
 ) -> OneViewError:
     """The Ironic exception for a client *error* raised while *doing* something for *node*."""
     details: dict[str, Any] = {"node": node.uuid, "doing": doing, "error": str(error)}
-    if isinstance(error, _UNREACHABLE):
+    if isinstance(error, UNREACHABLE):
         return OneViewConnectionError(url=connection.url, **details)
     if isinstance(error, client.AuthenticationFailed):
         return OneViewAuthenticationError(

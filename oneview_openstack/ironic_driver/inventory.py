@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from ironic.conf import CONF
 
 from oneview_openstack import conf
-from oneview_openstack.client import OneViewClient, OneViewError, ServerHardware
+from oneview_openstack.client import ConnectionFailed, OneViewClient, OneViewError, ServerHardware
+from oneview_openstack.ironic_driver.errors import UNREACHABLE
 
 conf.register_opts(CONF)
 
@@ -77,6 +78,11 @@ class InventoryUnavailable(OneViewError):
     """The listing failed recently; raised again without asking the appliance."""
 
 
+class InventoryUnreachable(InventoryUnavailable, ConnectionFailed):
+    """The listing failed recently because the appliance did not answer: a
+    :class:`ConnectionFailed`, so callers treat it as any unreachable appliance."""
+
+
 class Inventory:
     """The server hardware of one appliance, as one client sees it, listed on demand.
 
@@ -106,7 +112,8 @@ class Inventory:
 
         ``max_age=0`` always lists (unless another thread finished a listing meanwhile that
         started after this call). Raises the client's ``OneViewError`` when listing fails,
-        and :class:`InventoryUnavailable` for a short while after.
+        and :class:`InventoryUnavailable` (:class:`InventoryUnreachable` if the appliance did
+        not answer) for a short while after.
         """
         asked_at = self._clock()
         with self._lock:
@@ -139,7 +146,8 @@ class Inventory:
             return
         failed_at, error = self._failure
         if self._clock() - failed_at < FAILURE_HOLD_SECONDS:
-            raise InventoryUnavailable(
+            held = InventoryUnreachable if isinstance(error, UNREACHABLE) else InventoryUnavailable
+            raise held(
                 f"listing the server hardware failed {self._clock() - failed_at:.1f} s ago "
                 f"and is retried after {FAILURE_HOLD_SECONDS:g} s: {error}",
                 context=f"server hardware inventory of {self._client.url}",
@@ -207,11 +215,14 @@ def server_for_sync(
 ) -> ServerHardware | None:
     """The server as the shared listing shows it, for a read-only caller such as power sync.
 
-    ``None`` when the listing fails or does not show the server: the caller then reads the
-    server itself. The answer may be up to ``max_age`` seconds old, so a caller that finds it
-    disagrees with what it recorded should read the server itself before acting on it: then
-    only servers that changed cost a GET. ``max_age`` defaults to ``[oneview]inventory_max_age``
-    and ``cache`` to :func:`shared_inventories`; ``max_age`` 0 disables the shared listing.
+    ``None`` when the listing does not show the server, or fails for another reason than an
+    unreachable appliance: the caller then reads the server itself. An unreachable appliance
+    is raised (a client error in :data:`errors.UNREACHABLE`): reading each server instead
+    would make every node of a sync pass wait for it again. The answer may be up to
+    ``max_age`` seconds old, so a caller that finds it disagrees with what it recorded should
+    read the server itself before acting on it: then only servers that changed cost a GET.
+    ``max_age`` defaults to ``[oneview]inventory_max_age`` and ``cache`` to
+    :func:`shared_inventories`; ``max_age`` 0 disables the shared listing.
     """
     if max_age is None:
         max_age = float(CONF.oneview.inventory_max_age)
@@ -221,6 +232,8 @@ def server_for_sync(
     try:
         snapshot = cache.snapshot(client, max_age)
     except OneViewError as error:
+        if isinstance(error, UNREACHABLE):
+            raise
         LOG.debug("No shared server hardware listing (%s); reading %s", error, server_hardware_uri)
         return None
     return snapshot.get(server_hardware_uri)

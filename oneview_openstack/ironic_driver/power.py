@@ -82,22 +82,24 @@ class OneViewPower(periodics.OneViewPeriodicsMixin, base.PowerInterface):
 
         An unreachable OneView gives ``error`` (logged), which the conductor's sync records
         (with maintenance and the ``power failure`` fault once its retries are spent) and its
-        power failure recovery clears when OneView answers again.
+        power failure recovery clears when OneView answers again. When the shared listing
+        found it unreachable, the sync gets ``error`` at once instead of waiting for it again
+        on every node.
         """
         settings = common.parse_driver_info(task.node)
-        if task.shared:
-            ov = common.get_client(settings)
-            listed = inventory.server_for_sync(ov, settings.server_hardware_uri)
-            if listed is not None:
-                state = ironic_power_state(listed.power_state)
-                if state == task.node.power_state:
-                    return state
+        ov = common.get_client(settings)
+        uri = settings.server_hardware_uri
         try:
-            server = common.read_server(task, settings, "reading the power state")
+            with errors.translated(task.node, "reading the power state", settings.connection):
+                listed = inventory.server_for_sync(ov, uri) if task.shared else None
+                if listed is not None:
+                    state = ironic_power_state(listed.power_state)
+                    if state == task.node.power_state:
+                        return state
+                return ironic_power_state(ov.server_hardware.get(uri).power_state)
         except errors.OneViewConnectionError as error:
             LOG.warning("%s", error)
             return states.ERROR
-        return ironic_power_state(server.power_state)
 
     def get_supported_power_states(self, task: Any) -> list[str]:
         return list(SUPPORTED_POWER_STATES)

@@ -185,6 +185,21 @@ class PowerSyncTestCase(OneViewTestCase):
 
         assert self.sim.operator.counters().get(ONE_SERVER) == 1
 
+    def test_an_unreachable_appliance_is_power_error_for_every_node_without_a_get_each(
+        self,
+    ) -> None:
+        self.sync_pass()  # logs in
+        inventory.shared_inventories().invalidate()
+        self.sim.operator.add_fault("/rest/server-hardware*", status=503, message="Restarting.")
+        self.sim.operator.clear_counters()
+
+        found = self.sync_pass()
+
+        assert set(found.values()) == {states.ERROR}
+        calls = self.sim.operator.counters()
+        assert calls.get(ONE_SERVER, 0) == 0
+        assert 1 <= calls.get(LISTING, 0) <= 2  # one listing, retried once
+
     def test_zero_max_age_turns_the_shared_listing_off(self) -> None:
         self.config(inventory_max_age=0, group="oneview")
         self.sync_pass()  # logs in
