@@ -68,7 +68,7 @@ def tell_safely(stack: ExitStack, workdir: Path) -> int:
 
 def processes_using(workdir: Path) -> list[int]:
     """Pids of other processes whose command line names ``workdir`` (Linux ``/proc``)."""
-    needle = str(workdir).encode()
+    needle = f"{workdir}/".encode()
     found = []
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:

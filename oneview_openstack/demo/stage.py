@@ -67,7 +67,8 @@ def oneview_options(sim: SimulatorHandle) -> dict[str, object]:
         "password": sim.password,
         "tls_cacert_file": sim.ca_file,
         "periodic_check_interval": PERIOD_SECONDS,
-        "inventory_max_age": 2 * PERIOD_SECONDS,
+        # The power-state sync reads the periodic task's listing while it is this fresh.
+        "inventory_max_age": 5 * PERIOD_SECONDS,
     }
 
 
