@@ -120,17 +120,18 @@ def _allocate_for_deploy(task: Any) -> bool:
     :raises: InstanceDeployFailure naming OneView's reason (the server is left as it was).
     """
     node = task.node
-    had_profile = profiles.applied_profile(task, "reading the node's server profile")
     try:
         validated = common.validate_node(task, require_template=True)
-        if had_profile is None and validated.template is not None:
+        recorded = validated.settings.applied_server_profile_uri
+        if recorded is None and validated.template is not None:
             ov = common.get_client(validated.settings)
             with errors.translated(node, "checking the firmware", validated.settings.connection):
                 requirements.check_firmware(node, ov, validated.template)
-        profiles.allocate(task, "applying a server profile for deployment")
+        profile = profiles.allocate(task, "applying a server profile for deployment")
     except (errors.OneViewError, exception.InvalidParameterValue) as error:
         raise exception.InstanceDeployFailure(str(error)) from error
-    return had_profile is None
+    # A recorded profile that is gone, or an unrecorded one adopted, counts as created.
+    return not common.same_uri(profile.uri, recorded)
 
 
 def _check_applied_profile(task: Any) -> None:

@@ -126,6 +126,27 @@ class DeployTestCase(OneViewTestCase):
         assert self.carried_profile() is None
         assert self.recorded(node) is None
 
+    def test_a_redeployment_refused_after_reusing_the_profile_keeps_it(self) -> None:
+        node = self.node_in(states.DEPLOYING)
+        with task_manager.acquire(self.context, node.uuid) as task:
+            task.driver.deploy.prepare(task)
+        profile = self.carried_profile()
+        node.refresh()
+        node.instance_info = {**IMAGE, "oneview_required_firmware_baseline": "SY-2023.10.01"}
+        node.save()
+        self.sim.operator.clear_counters()
+
+        with (
+            task_manager.acquire(self.context, node.uuid) as task,
+            pytest.raises(exception.InstanceDeployFailure, match="SY-2023.10.01"),
+        ):
+            task.driver.deploy.prepare(task)
+
+        reads = self.sim.operator.counters().get("GET /rest/server-profiles/{id}")
+        assert profile is not None
+        assert self.carried_profile() == self.recorded(node) == profile
+        assert reads == 2  # once to reuse it, once to check it after the parent's prepare
+
     def test_the_fake_agent_steps_drive_power_and_boot_devices_through_oneview(self) -> None:
         node = self.node_in(states.DEPLOYING)
         with task_manager.acquire(self.context, node.uuid) as task:
