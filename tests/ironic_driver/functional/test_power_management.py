@@ -115,7 +115,9 @@ def test_power_refused_on_a_server_another_oneview_user_took(baremetal, sim, sid
     assert side.get(server_uri)["powerState"] == "Off"
 
 
-def test_one_time_boot_device_leaves_the_profile_boot_order_alone(baremetal, side, uris):
+def node_with_ironics_profile(baremetal, side, uris):
+    """A node on the seed's blade, which carries a profile recorded as Ironic's:
+    the server's URI, the profile's URI and the node."""
     server_uri = uris.server(seed.BLADE)
     profile = side.create_profile(uris.template(seed.TEMPLATE), server_uri, "ironic-owned")
     node = enroll(
@@ -125,6 +127,11 @@ def test_one_time_boot_device_leaves_the_profile_boot_order_alone(baremetal, sid
         seed.TEMPLATE,
         driver_info={"applied_server_profile_uri": profile},
     )
+    return server_uri, profile, node
+
+
+def test_one_time_boot_device_leaves_the_profile_boot_order_alone(baremetal, side, uris):
+    server_uri, profile, node = node_with_ironics_profile(baremetal, side, uris)
 
     baremetal.set_node_boot_device(node.id, "cdrom", persistent=False)
 
@@ -134,15 +141,7 @@ def test_one_time_boot_device_leaves_the_profile_boot_order_alone(baremetal, sid
 
 
 def test_persistent_boot_device_rewrites_the_profile_boot_order(baremetal, side, uris):
-    server_uri = uris.server(seed.BLADE)
-    profile = side.create_profile(uris.template(seed.TEMPLATE), server_uri, "ironic-owned")
-    node = enroll(
-        baremetal,
-        uris,
-        seed.BLADE,
-        seed.TEMPLATE,
-        driver_info={"applied_server_profile_uri": profile},
-    )
+    server_uri, profile, node = node_with_ironics_profile(baremetal, side, uris)
 
     baremetal.set_node_boot_device(node.id, "disk", persistent=True)
 
