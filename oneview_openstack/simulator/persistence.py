@@ -123,12 +123,13 @@ class StateFile:
 
     def append(self, changes: list[Change]) -> None:
         """Journal one commit durably; a ``Store`` listener."""
-        entries = [[op, uri, doc] for op, uri, doc in _last_change_per_uri(changes)]
+        latest = _last_change_per_uri(changes)
+        entries = [[op, uri, doc] for op, uri, doc in latest]
         journal = self._open_journal()
         journal.write(orjson.dumps(entries) + b"\n")
         journal.flush()
         os.fdatasync(journal.fileno())
-        self._changed.update(uri for _, uri, _ in entries)
+        self._changed.update(uri for _, uri, _ in latest)
         self._entries += len(entries)
         if self._entries >= self._compact_every:
             self.compact()

@@ -37,7 +37,7 @@ class AbortableHttpToolsProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         abort: Callable[[], None] = self._abort_connection
-        self.scope["extensions"] = {ABORT_EXTENSION: {"abort": abort}}  # type: ignore[typeddict-unknown-key]
+        self.scope["extensions"] = {ABORT_EXTENSION: {"abort": abort}}
 
     def shutdown(self) -> None:
         """Server shutdown: drop idle keep-alive connections at once.
