@@ -10,6 +10,7 @@ from oneview_openstack.client import NotFound
 from oneview_openstack.demo import show
 from oneview_openstack.demo.progress import drive
 from oneview_openstack.demo.stage import (
+    IRONIC_TIME_SCALE,
     PERIOD_SECONDS,
     DemoNode,
     Stage,
@@ -47,7 +48,7 @@ def run(stage: Stage, stack: ExitStack) -> None:
 
 
 def start(stage: Stage, stack: ExitStack) -> None:
-    stage.sim.operator.set_config(time_scale=0.01)
+    stage.sim.operator.set_config(time_scale=IRONIC_TIME_SCALE)
     show.step(f"Starting Ironic {ironic_version()} (API and conductor in one process, sqlite)")
     ironic = start_ironic(stack, stage)
     show.say(f"Ironic ready at {ironic.url} in {ironic.startup_seconds:.1f} s; its config:", 1)

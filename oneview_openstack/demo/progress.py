@@ -92,7 +92,7 @@ class Watcher:
 
 
 def describe(node: Any) -> str:
-    """``cleaning -> available, power off`` for a node cleaning its way to available."""
+    """``cleaning -> available    power off``: a node cleaning its way to available."""
     state = node.provision_state
     if node.target_provision_state:
         state += f" -> {node.target_provision_state}"
@@ -109,12 +109,19 @@ def drive(
     oneview: bool = True,
     **verb_args: Any,
 ) -> dict[str, Any]:
-    """Ask Ironic to ``verb`` every node, then watch them until all are ``target``."""
-    watcher = Watcher(stage, nodes, oneview)
-    watcher.look()
+    """Ask Ironic to ``verb`` each node in turn and watch it until it is ``target``.
+
+    One node at a time: Ironic on sqlite can fail a conductor's write with "database is
+    locked" while its API writes for another node's request (seen during inspection).
+    """
+    settled = {}
     for node in nodes:
+        watcher = Watcher(stage, [node], oneview)
+        watcher.look()
         stage.baremetal.set_node_provision_state(node.id, verb, **verb_args)
-    return watcher.until(lambda n: is_settled(n, target), f"'{verb}' to reach '{target}'")
+        what = f"{node.name}: '{verb}' to reach '{target}'"
+        settled.update(watcher.until(lambda n: is_settled(n, target), what))
+    return settled
 
 
 def is_settled(node: Any, state: str) -> bool:
@@ -123,7 +130,7 @@ def is_settled(node: Any, state: str) -> bool:
 
 def _raise_if_failed(nodes: dict[str, Any], what: str) -> None:
     for name, node in nodes.items():
-        if node.provision_state.endswith("failed") and not node.target_provision_state:
+        if node.provision_state.endswith(" failed"):  # Ironic may keep a target there
             raise DemoFailure(
                 f"{what}: node {name} is {node.provision_state!r}; "
                 f"Ironic's last_error: {node.last_error}"

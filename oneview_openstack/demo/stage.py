@@ -47,16 +47,16 @@ class Stage:
     workdir: Path
     ironic: IronicService | None = None
     nodes: list[DemoNode] = dataclasses.field(default_factory=list)
+    _baremetal: Any = None
 
     @property
     def baremetal(self) -> Any:
-        """openstacksdk's baremetal proxy on the demo's Ironic."""
+        """openstacksdk's baremetal proxy on the demo's Ironic (one connection, reused)."""
         if self.ironic is None:
             raise DemoFailure("Ironic is not running yet")
-        return self.ironic.connection().baremetal
-
-    def node(self, name: str) -> DemoNode:
-        return next(node for node in self.nodes if node.name == name)
+        if self._baremetal is None:
+            self._baremetal = self.ironic.connection().baremetal
+        return self._baremetal
 
 
 def oneview_options(sim: SimulatorHandle) -> dict[str, object]:
