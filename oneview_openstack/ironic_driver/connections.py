@@ -98,13 +98,6 @@ class ClientCache:
             old.close()
         return created
 
-    def evict(self, connection: Connection) -> None:
-        """Forget (and close) the client of *connection*, if any."""
-        with self._lock:
-            old = self._clients.pop(connection.cache_key(), None)
-        if old is not None:
-            old.close()
-
     def clear(self) -> None:
         """Close every client."""
         with self._lock:

@@ -30,8 +30,6 @@ from oneview_openstack.ironic_driver import common, errors, profiles, requiremen
 
 LOG = logging.getLogger(__name__)
 
-ALLOCATION_ERROR = profiles.ALLOCATION_ERROR
-
 
 class OneViewDeployMixin:
     """Put a OneView server profile under a deploy interface's deploy and cleaning."""
@@ -87,12 +85,12 @@ class OneViewDeployMixin:
         try:
             profiles.allocate(task, "applying a server profile for cleaning")
         except errors.ServerInUseByOneView as error:
-            node.set_driver_internal_info(ALLOCATION_ERROR, str(error))
+            node.set_driver_internal_info(profiles.ALLOCATION_ERROR, str(error))
             node.save()
             raise exception.NodeCleaningFailure(node=node.uuid, reason=str(error)) from error
         except errors.OneViewError as error:
             raise exception.NodeCleaningFailure(node=node.uuid, reason=str(error)) from error
-        if node.del_driver_internal_info(ALLOCATION_ERROR) is not None:
+        if node.del_driver_internal_info(profiles.ALLOCATION_ERROR) is not None:
             node.save()
         result: str | None = super().prepare_cleaning(task)  # type: ignore[misc]
         return result

@@ -131,10 +131,6 @@ class Inventory:
             self._failure = None
             return self._snapshot
 
-    def latest(self) -> Snapshot | None:
-        """The last snapshot taken, however old (``None`` before the first listing)."""
-        return self._snapshot
-
     def invalidate(self) -> None:
         """Forget the snapshot (and any recent failure): the next caller lists again."""
         with self._lock:

@@ -42,7 +42,9 @@ class Action(enum.Enum):
     """An in-band inspection ended without removing its profile (it timed out)."""
 
 
-def apply(task: Any, action: Action, server: client.ServerHardware, ov: client.OneViewClient):
+def apply(
+    task: Any, action: Action, server: client.ServerHardware, ov: client.OneViewClient
+) -> str | None:
     """Make the *action* transition of the task's node; a verb to run after the lock, or None."""
     task.upgrade_lock()
     handlers = {
@@ -159,7 +161,7 @@ def _release_inspection(task: Any, server: client.ServerHardware, ov: client.One
     inband_inspect.release_inspection_profile(task)
 
 
-def _claim(node: Any, server: client.ServerHardware, profile: client.ServerProfile | None):
+def _claim(node: Any, server: client.ServerHardware, profile: client.ServerProfile | None) -> None:
     reason = claim_reason(server, profile)
     node.maintenance = True
     node.maintenance_reason = reason
