@@ -166,16 +166,11 @@ def wait_for_file(path: Path) -> None:
     raise AssertionError(f"{path} never appeared")
 
 
-@pytest.mark.parametrize(
-    ("when", "how"),
-    [
-        ("-- Starting Ironic", "Ctrl-C"),  # once Ironic's process runs, before it is ready
-        ("-- provide:", "SIGTERM"),  # while Ironic cleans two nodes on OneView profiles
-    ],
-)
-def test_an_interrupted_demo_stops_everything(tmp_path, when, how) -> None:
+def interrupt(workdir: Path, when: str, act) -> tuple[int, str, list[str]]:
+    """Run the demo, call ``act(demo)`` once a line starts with ``when``; its exit status,
+    its output and the processes left under ``workdir`` (killed before returning)."""
     demo = subprocess.Popen(
-        [*DEMO, "--workdir", str(tmp_path)],
+        [*DEMO, "--workdir", str(workdir)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -188,21 +183,59 @@ def test_an_interrupted_demo_stops_everything(tmp_path, when, how) -> None:
             seen.append(line)
             if line.startswith(when):
                 break
-        if when == "-- Starting Ironic":
-            wait_for_file(tmp_path / "ironic" / "ironic.log")  # written once Ironic runs
-        if how == "Ctrl-C":
-            os.killpg(demo.pid, signal.SIGINT)  # the terminal signals the whole group
-        else:
-            demo.send_signal(signal.SIGTERM)  # only the demo: it must stop the others
+        act(demo)
         rest, _ = demo.communicate(timeout=60)
     finally:
         if demo.poll() is None:
             demo.kill()
-        leftovers = processes_using(tmp_path)
-        kill_leftovers(tmp_path)
-    output = "".join(seen) + rest
+        leftovers = processes_using(workdir)
+        kill_leftovers(workdir)
+    return demo.returncode, "".join(seen) + rest, leftovers
 
-    assert demo.returncode == 130, output
+
+def ctrl_c_once_ironic_runs(workdir: Path):
+    def act(demo: subprocess.Popen) -> None:
+        wait_for_file(workdir / "ironic" / "ironic.log")  # written once Ironic's process runs
+        os.killpg(demo.pid, signal.SIGINT)  # a terminal signals the whole foreground group
+
+    return act
+
+
+def sigterm(demo: subprocess.Popen) -> None:
+    demo.send_signal(signal.SIGTERM)  # only the demo: it must stop the others itself
+
+
+def test_ctrl_c_while_ironic_starts_stops_everything(tmp_path) -> None:
+    status, output, leftovers = interrupt(
+        tmp_path, "-- Starting Ironic", ctrl_c_once_ironic_runs(tmp_path)
+    )
+
+    assert status == 130, output
     assert "Interrupted. Stopping Ironic and the simulator ..." in output
+    assert output.rstrip().endswith(STOPPED)
+    assert leftovers == []
+
+
+def test_sigterm_while_ironic_cleans_stops_everything(tmp_path) -> None:
+    status, output, leftovers = interrupt(tmp_path, "-- provide:", sigterm)
+
+    assert status == 130, output
+    assert "Interrupted. Stopping Ironic and the simulator ..." in output
+    assert output.rstrip().endswith(STOPPED)
+    assert leftovers == []
+
+
+def test_a_demo_whose_ironic_dies_says_so_and_stops_the_simulator(tmp_path) -> None:
+    def kill_ironic(demo: subprocess.Popen) -> None:
+        (ironic,) = [p for p in processes_using(tmp_path) if "ironic.conf" in p]
+        os.kill(int(ironic.split(":", 1)[0]), signal.SIGKILL)
+
+    status, output, leftovers = interrupt(tmp_path, "-- deploy bm-01", kill_ironic)
+
+    assert status == 1, output
+    assert (
+        "DEMO FAILED: ConnectFailure: Unable to establish connection to http://127.0.0.1:" in output
+    )
+    assert f"(traceback in {tmp_path / 'demo-failure.txt'})" in output
     assert output.rstrip().endswith(STOPPED)
     assert leftovers == []

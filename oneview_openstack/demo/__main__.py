@@ -56,10 +56,11 @@ def tell_safely(stack: ExitStack, workdir: Path) -> int:
     except DemoFailure as failure:
         show.say(f"\nDEMO FAILED: {failure}\nStopping Ironic and the simulator ...")
         return 1
-    except Exception:
-        show.say("\nDEMO FAILED:")
-        traceback.print_exc(file=sys.stdout)
-        show.say("Stopping Ironic and the simulator ...")
+    except Exception as error:
+        trace = workdir / "demo-failure.txt"
+        trace.write_text(traceback.format_exc())
+        show.say(f"\nDEMO FAILED: {type(error).__name__}: {error}")
+        show.say(f"(traceback in {trace}) Stopping Ironic and the simulator ...")
         return 1
     finally:
         for signum in STOP_SIGNALS:  # a second Ctrl-C must not cut the cleanup short
