@@ -13,8 +13,9 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 LOG = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ class ServiceProcess:
         return self._proc is not None and self._proc.poll() is None
 
     def start(self) -> None:
-        with self.log_path.open("ab") as log:
+        with self.log_path.open("ab") as log, _interrupts_held():
             # A new session, so that stop() can end the workers the server forks, too.
             self._proc = subprocess.Popen(  # noqa: S603 - argv is built by the harness
                 self.argv,
@@ -141,6 +142,30 @@ class ServiceProcess:
         # Workers may outlive a master that exited; the group id is the master's pid.
         _signal_group(proc.pid, signal.SIGKILL)
         proc.wait()
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM while a child is spawned, then raise them again.
+
+    A Ctrl-C inside ``Popen`` (after the fork) would lose the child's pid: the server would
+    run on, in its own session, with nothing left to stop it. Held here, the child is either
+    recorded (and stopped by whoever catches the interrupt) or never started. The handlers
+    are Python's, not the signal mask, so the child does not inherit a blocked signal.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread receives signals
+        return
+    received: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, lambda signum, _: received.append(signum)) for sig in held}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+        for signum in received:
+            signal.raise_signal(signum)
 
 
 def _signal_group(pgid: int, sig: signal.Signals) -> None:
