@@ -63,7 +63,10 @@ def test_read_only_user_can_read_but_not_write(sim, ops):
         assert caught.value.status in (401, 403)
 
 
-def test_tls_is_verified_by_default(sim, ops):
+def test_tls_is_verified_by_default(sim, ops, monkeypatch):
+    # requests' default trust, not whatever bundle this machine's environment names.
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
     ov = OneViewClient(sim.url, sim.username, sim.password, retries=0)
     with pytest.raises(ConnectionFailed, match="TLS verification of https://127.0.0.1"):
         ov.api_version  # noqa: B018 - the first request
