@@ -224,3 +224,18 @@ def test_unknown_server_is_404(api: Api) -> None:
     response = api.call("PUT", "/rest/server-hardware/NOPE/powerState", {"powerState": "On"})
 
     error(response, 404, "RESOURCE_NOT_FOUND")
+
+
+def test_a_boot_uses_the_one_time_boot_device_once(api: Api) -> None:
+    blade = server(api, BLADE)
+    one_time = {"op": "replace", "path": "/oneTimeBoot", "value": "Network"}
+    patch = {"Content-Type": "application/json-patch+json"}
+    api.run("PATCH", blade["uri"], [one_time], patch)
+
+    power(api, blade, "On", "MomentaryPress")  # Off -> On: the server boots
+    after_boot = api.get(blade["uri"])["oneTimeBoot"]
+    api.run("PATCH", blade["uri"], [one_time], patch)
+    power(api, blade, "On", "MomentaryPress")  # already On: no boot happens
+
+    assert after_boot == "Normal"
+    assert api.get(blade["uri"])["oneTimeBoot"] == "Network"

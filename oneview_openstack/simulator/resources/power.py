@@ -135,7 +135,12 @@ def request_power(ctx: Ctx, server: dict[str, Any], body: Any) -> Reply:
     state, control = parse_request(body)
     power = plan(server, state, control)
     uri = server["uri"]
-    params = {"server": uri, "target": power.target.value, "from": server.get("powerState")}
+    params = {
+        "server": uri,
+        "target": power.target.value,
+        "from": server.get("powerState"),
+        "boots": power.target is PowerState.ON and power.during is not None,
+    }
     if power.during is not None:
         ctx.appliance.store.update(uri, {"powerState": power.during.value})
     return ctx.start_task(
@@ -152,8 +157,18 @@ def request_power(ctx: Ctx, server: dict[str, Any], body: Any) -> Reply:
 
 @bp.job(POWER_JOB, duration=10.0, steps=["Power control request sent.", "Power state changed."])
 def _finish_power(appliance: Appliance, params: dict[str, Any]) -> None:
-    if appliance.store.get(params["server"]) is not None:
-        appliance.store.update(params["server"], {"powerState": params["target"]})
+    if appliance.store.get(params["server"]) is None:
+        return
+    changes: dict[str, Any] = {"powerState": params["target"]}
+    if params.get("boots"):
+        changes.update(_boot_consumes_one_time_device(appliance, params["server"]))
+    appliance.store.update(params["server"], changes)
+
+
+def _boot_consumes_one_time_device(appliance: Appliance, server_uri: str) -> dict[str, Any]:
+    """A server that boots uses its one-time boot device once, as iLO does."""
+    server = appliance.store.require(server_uri)
+    return {"oneTimeBoot": "Normal"} if server.get("oneTimeBoot") not in (None, "Normal") else {}
 
 
 @bp.on_fail(POWER_JOB)
@@ -177,7 +192,10 @@ def press_button(appliance: Appliance, server_uri: str, hold: bool) -> None:
         target = PowerState(current) if current in set(PowerState) else PowerState.OFF
     else:
         target = PowerState.ON
-    appliance.store.update(server_uri, {"powerState": target.value})
+    changes: dict[str, Any] = {"powerState": target.value}
+    if target is PowerState.ON:
+        changes.update(_boot_consumes_one_time_device(appliance, server_uri))
+    appliance.store.update(server_uri, changes)
 
 
 def power_locked(server: dict[str, Any]) -> ApiError:

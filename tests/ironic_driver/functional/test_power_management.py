@@ -140,6 +140,16 @@ def test_one_time_boot_device_leaves_the_profile_boot_order_alone(baremetal, sid
     assert baremetal.get_node_boot_device(node.id) == {"boot_device": "cdrom", "persistent": False}
 
 
+def test_the_one_time_boot_device_is_used_by_one_boot_only(baremetal, side, uris):
+    server_uri, profile, node = node_with_ironics_profile(baremetal, side, uris)
+    baremetal.set_node_boot_device(node.id, "cdrom", persistent=False)
+
+    power(baremetal, node.id, "power on")
+
+    assert side.get(server_uri)["oneTimeBoot"] == "Normal"
+    assert baremetal.get_node_boot_device(node.id) == {"boot_device": "pxe", "persistent": True}
+
+
 def test_persistent_boot_device_rewrites_the_profile_boot_order(baremetal, side, uris):
     server_uri, profile, node = node_with_ironics_profile(baremetal, side, uris)
 
