@@ -227,7 +227,9 @@ def test_ethernet_settings_change_through_a_task(sim: SimulatorHandle) -> None:
 
 def test_a_second_operation_on_a_busy_logical_interconnect_is_409(api: Api) -> None:
     li = api.named("logical-interconnects", "Frame1-LIG-Prod")
-    api.sim.operator.set_config(time_scale=1.0)
+    # Ten times slower than a real appliance: the first operation is still running
+    # when the second arrives, however loaded the machine.
+    api.sim.operator.set_config(time_scale=10.0)
     first = api.call("PUT", f"{li['uri']}/compliance")
     second = api.call("PUT", f"{li['uri']}/configuration")
     api.sim.operator.set_config(time_scale=0.01)
