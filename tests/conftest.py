@@ -3,17 +3,37 @@
 - ``simulator`` (session): one simulator for the whole run (HTTPS, task time scale 0.01).
 - ``sim`` (function): the same simulator, reset to the seed state first.
 - ``make_simulator(**flags)``: a private simulator with other flags, stopped after the test.
+
+Two settings of the run keep it independent of the machine: loopback traffic never goes
+through a proxy named in the environment, and SIGTERM (a CI job's timeout) ends the run
+like Ctrl-C, tearing the fixtures down so no simulator, Ironic or Neutron outlives it.
 """
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pytest
 
 from oneview_openstack.testing.simulator import SimulatorHandle, start_simulator
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name in ("NO_PROXY", "no_proxy"):
+        present = [entry for entry in os.environ.get(name, "").split(",") if entry]
+        os.environ[name] = ",".join(present + [n for n in LOOPBACK_NAMES if n not in present])
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 @pytest.fixture(scope="session")
