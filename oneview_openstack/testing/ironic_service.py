@@ -16,8 +16,10 @@ that a hardware type could not be registered (Ironic itself keeps running in tha
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import shutil
+import sqlite3
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -255,6 +257,7 @@ class IronicService:
         version = importlib.metadata.version("ironic")
         template = cached_file(f"ironic-{version}-schema.sqlite", _build_schema)
         shutil.copyfile(template, self.database_path)
+        _use_write_ahead_log(self.database_path)
 
     def _lists_hardware_types(self) -> bool:
         try:
@@ -299,6 +302,17 @@ def _merge_interfaces(overrides: Mapping[str, Sequence[str]]) -> dict[str, tuple
         own = [name for name in project_interfaces(family) if name not in chosen]
         merged[family] = (*own, *chosen)
     return merged
+
+
+def _use_write_ahead_log(database: Path) -> None:
+    """Let the API read while the conductor writes (the mode is stored in the file).
+
+    In sqlite's default rollback-journal mode a reader blocks a writer's commit, and the
+    API and the conductor of the all-in-one process then fail with "database is locked"
+    now and then under load.
+    """
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        db.execute("PRAGMA journal_mode=WAL")
 
 
 def _build_schema(database: Path) -> None:
