@@ -8,6 +8,7 @@ JSON error bodies); it knows nothing about resources. Authentication is delegate
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 import warnings
@@ -64,6 +65,11 @@ def tls_verify(ca_file: str | None, insecure: bool) -> bool | str:
     if ca_file and insecure:
         raise ValueError("ca_file and insecure=True exclude each other: pick one")
     if ca_file:
+        if not os.path.isfile(ca_file):
+            raise ValueError(
+                f"ca_file {ca_file!r} is not a file; expected the PEM bundle of the CA that "
+                "signed the OneView appliance's certificate"
+            )
         return ca_file
     if insecure:
         warnings.warn(

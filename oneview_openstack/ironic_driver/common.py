@@ -279,7 +279,13 @@ def custom_trait(kind: str, value: str) -> str:
 
 def get_client(settings: NodeSettings) -> client.OneViewClient:
     """The conductor's shared client for the node's appliance and user."""
-    return shared_clients().get(settings.connection)
+    try:
+        return shared_clients().get(settings.connection)
+    except ValueError as exc:  # settings the client refuses, e.g. a CA file that is not there
+        raise exception.InvalidParameterValue(
+            f"Node {settings.node_uuid}: cannot connect to OneView at "
+            f"{settings.connection.url}: {exc}"
+        ) from exc
 
 
 class TaskMemo:

@@ -75,6 +75,13 @@ def test_tls_options():
     assert [w.category for w in caught] == [InsecureConnectionWarning]
 
 
+def test_a_missing_ca_file_is_named_when_the_client_is_made(tmp_path):
+    missing = tmp_path / "no-such-ca.pem"
+
+    with pytest.raises(ValueError, match="no-such-ca.pem' is not a file"):
+        OneViewClient("https://ov", "a", "b", ca_file=str(missing))
+
+
 def test_repr_never_shows_the_password():
     client = OneViewClient("https://ov", "admin", "hunter2")
     assert "hunter2" not in repr(client) and "hunter2" not in repr(client._auth)

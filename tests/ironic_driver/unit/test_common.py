@@ -372,3 +372,14 @@ class ValidateTestCase(OneViewTestCase):
 
         assert "'intruder'" in str(caught.value)
         assert "guess-pw" not in str(caught.value)
+
+    def test_a_ca_file_that_is_not_there_names_the_node_and_the_path(self) -> None:
+        node = self.create_oneview_node(
+            driver_info={"oneview_tls_cacert_file": "/etc/oneview/missing-ca.pem"}
+        )
+
+        with pytest.raises(exception.InvalidParameterValue) as caught:
+            self._validate(node)
+
+        assert node.uuid in str(caught.value)
+        assert "'/etc/oneview/missing-ca.pem' is not a file" in str(caught.value)
