@@ -23,13 +23,13 @@ import sqlite3
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import requests
 
 from oneview_openstack.testing.service_process import (
     LOOPBACK,
+    ServiceHarness,
     ServiceProcess,
     cached_file,
     console_script,
@@ -87,7 +87,7 @@ def project_interfaces(family: str) -> list[str]:
     )
 
 
-class IronicService:
+class IronicService(ServiceHarness):
     """An ``ironic`` process with its own config, sqlite database and log in ``workdir``.
 
     :param workdir: an empty or new directory owned by this service.
@@ -129,7 +129,6 @@ class IronicService:
         self.log_path = self.workdir / "ironic.log"
         self.database_path = self.workdir / "ironic.sqlite"
         self.startup_seconds: float | None = None
-        self._process: ServiceProcess | None = None
 
     @property
     def url(self) -> str:
@@ -155,23 +154,6 @@ class IronicService:
         )
         self.startup_seconds = time.monotonic() - started
 
-    def stop(self) -> None:
-        if self._process is not None:
-            self._process.stop()
-            self._process = None
-
-    def __enter__(self) -> IronicService:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
     # -- clients -----------------------------------------------------------------
 
     def connection(self) -> Connection:
@@ -190,9 +172,6 @@ class IronicService:
         )
         response.raise_for_status()
         return response.json()
-
-    def log_text(self) -> str:
-        return self.log_path.read_text(errors="replace")
 
     def reset(self, timeout: float = 30.0) -> None:
         """Delete every node, whatever its state, so the next test starts from none.

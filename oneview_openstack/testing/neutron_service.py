@@ -24,13 +24,13 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import requests
 
 from oneview_openstack.testing.service_process import (
     LOOPBACK,
+    ServiceHarness,
     ServiceProcess,
     cached_file,
     console_script,
@@ -63,7 +63,7 @@ def api_paste_config() -> Path:
     return path
 
 
-class NeutronService:
+class NeutronService(ServiceHarness):
     """A Neutron API process with its own config, sqlite database and log in ``workdir``.
 
     :param workdir: an empty or new directory owned by this service.
@@ -113,7 +113,6 @@ class NeutronService:
         self.log_path = self.workdir / "neutron.log"
         self.database_path = self.workdir / "neutron.sqlite"
         self.startup_seconds: float | None = None
-        self._process: ServiceProcess | None = None
 
     @property
     def url(self) -> str:
@@ -138,23 +137,6 @@ class NeutronService:
         self._process.wait_ready(self._serves_networks, self.startup_timeout)
         self.startup_seconds = time.monotonic() - started
 
-    def stop(self) -> None:
-        if self._process is not None:
-            self._process.stop()
-            self._process = None
-
-    def __enter__(self) -> NeutronService:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
     # -- clients -----------------------------------------------------------------
 
     def connection(self) -> Connection:
@@ -171,9 +153,6 @@ class NeutronService:
         response = requests.get(self.url + path, timeout=10)
         response.raise_for_status()
         return response.json()
-
-    def log_text(self) -> str:
-        return self.log_path.read_text(errors="replace")
 
     def reset(self) -> None:
         """Delete every port, subnet and network, so the next test starts from none."""

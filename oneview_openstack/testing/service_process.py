@@ -17,6 +17,8 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from types import TracebackType
+from typing import Self
 
 LOG = logging.getLogger(__name__)
 
@@ -54,6 +56,39 @@ def run_checked(name: str, argv: Sequence[str], log_path: Path, **kwargs: object
             f"{name}: {argv[0]} exited with {result.returncode}; "
             f"last lines of {log_path}:\n{log_tail(log_path)}"
         )
+
+
+class ServiceHarness:
+    """What every service harness shares: stop, the ``with`` block and the log.
+
+    A subclass's ``start()`` creates and starts ``self._process``.
+    """
+
+    log_path: Path
+    _process: ServiceProcess | None = None
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.stop()
+            self._process = None
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace")
 
 
 class ServiceProcess:
