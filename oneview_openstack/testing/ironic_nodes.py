@@ -46,11 +46,14 @@ def move_node(
     deadline = time.monotonic() + timeout
     while True:
         node = baremetal.get_node(node_id)
-        if not node.target_provision_state:
-            if node.provision_state == expected:
-                return node
-            if node.last_error or node.provision_state.endswith("failed"):
-                break
+        if node.provision_state == expected and not node.target_provision_state:
+            return node
+        # Ironic 39 keeps the target on 'deploy failed' and 'inspect failed': a failure
+        # state ends the wait whatever the target says.
+        if node.provision_state.endswith("failed"):
+            break
+        if not node.target_provision_state and node.last_error:
+            break
         if time.monotonic() > deadline:
             break
         time.sleep(0.1)
