@@ -55,15 +55,15 @@ import uuid
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import requests
 
+from oneview_openstack.testing.service_process import LOOPBACK, Startable
+
 LOG = logging.getLogger(__name__)
 
-LOOPBACK = "127.0.0.1"
 AGENT_VERSION = "13.0.0"
 # 1.62 returns the agent token at lookup, 1.68 accepts agent_verify_ca.
 IRONIC_API_VERSION = "1.68"
@@ -96,7 +96,7 @@ class StepFailed(Exception):
     """A step the emulated agent runs failed; the message is what Ironic gets."""
 
 
-class EmulatedAgent:
+class EmulatedAgent(Startable):
     """One node's emulated ironic-python-agent (see the module docstring).
 
     :param ironic_url: Ironic's API, e.g. ``http://127.0.0.1:6385``.
@@ -156,18 +156,6 @@ class EmulatedAgent:
         self._server.server_close()
         for thread in self._threads:
             thread.join(timeout=_TIMEOUT)
-
-    def __enter__(self) -> EmulatedAgent:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def fail_next_step(self, step: str, message: str) -> None:
         """The next run of ``step`` (e.g. ``write_image``) fails with ``message``."""

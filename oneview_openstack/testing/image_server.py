@@ -11,17 +11,17 @@ import logging
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
+from oneview_openstack.testing.service_process import LOOPBACK, Startable
+
 LOG = logging.getLogger(__name__)
 
-LOOPBACK = "127.0.0.1"
 _TIMEOUT = 10.0
 
 
-class ImageServer:
+class ImageServer(Startable):
     """Serves one image at :attr:`url` over loopback HTTP (HEAD and GET), for deploy tests.
 
     Ironic's conductor only sends HEAD to an ``http`` image_source; the agent GETs it.
@@ -38,16 +38,10 @@ class ImageServer:
     def url(self) -> str:
         return f"http://{LOOPBACK}:{self._server.server_address[1]}/images/{self.name}"
 
-    def __enter__(self) -> ImageServer:
+    def start(self) -> None:
         self._thread.start()
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=_TIMEOUT)

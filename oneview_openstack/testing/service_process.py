@@ -58,22 +58,14 @@ def run_checked(name: str, argv: Sequence[str], log_path: Path, **kwargs: object
         )
 
 
-class ServiceHarness:
-    """What every service harness shares: stop, the ``with`` block and the log.
-
-    A subclass's ``start()`` creates and starts ``self._process``.
-    """
-
-    log_path: Path
-    _process: ServiceProcess | None = None
+class Startable:
+    """``start()``/``stop()`` and a ``with`` block that calls them."""
 
     def start(self) -> None:
         raise NotImplementedError
 
     def stop(self) -> None:
-        if self._process is not None:
-            self._process.stop()
-            self._process = None
+        raise NotImplementedError
 
     def __enter__(self) -> Self:
         self.start()
@@ -86,6 +78,21 @@ class ServiceHarness:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class ServiceHarness(Startable):
+    """What every service harness shares: stop, the ``with`` block and the log.
+
+    A subclass's ``start()`` creates and starts ``self._process``.
+    """
+
+    log_path: Path
+    _process: ServiceProcess | None = None
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.stop()
+            self._process = None
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace")
