@@ -7,13 +7,12 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 
 from oneview_openstack.client import exceptions
 from oneview_openstack.client.constants import TaskState, parse_enum
-from oneview_openstack.client.transport import Transport
+from oneview_openstack.client.transport import Transport, relative
 
 LOG = logging.getLogger(__name__)
 
@@ -104,12 +103,12 @@ def task_from_response(response: requests.Response) -> Task | None:
             return task
     location = response.headers.get("Location")
     if location:
-        return Task(uri=_relative(location))
+        return Task(uri=relative(location))
     raise exceptions.InvalidResponse(
         "HTTP 202 without a task: no Location header and no task in the body",
         status=202,
         method=response.request.method if response.request else None,
-        path=_relative(response.url),
+        path=relative(response.url),
     )
 
 
@@ -132,7 +131,7 @@ class TaskManager:
         ref = task.uri if isinstance(task, Task) else task
         if not ref:
             raise ValueError("task reference must be a Task, a task id or a /rest/tasks/... URI")
-        ref = _relative(ref)
+        ref = relative(ref)
         if ref.startswith("/rest/"):
             if not ref.startswith(TASKS_PATH + "/"):
                 raise ValueError(f"tasks: expected a /rest/tasks/{{id}} URI, got {ref!r}")
@@ -192,10 +191,3 @@ def _task_failure(task: Task) -> exceptions.TaskFailed:
         details=first.details if first else None,
         recommended_actions=first.recommended_actions if first else (),
     )
-
-
-def _relative(uri: str) -> str:
-    if uri.startswith(("https://", "http://")):
-        parts = urlsplit(uri)
-        return parts.path + (f"?{parts.query}" if parts.query else "")
-    return uri

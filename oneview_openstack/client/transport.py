@@ -175,7 +175,7 @@ class Transport:
                 assert self.auth is not None
                 relogged = True
                 attempt -= 1  # logging in again is not a retry of the request
-                LOG.debug("%s %s: session no longer valid, logging in again", method, path)
+                LOG.debug("%s %s: session no longer valid, logging in again", method, _clean(path))
                 self.auth.refresh(self, token)
                 continue
             if response.status_code >= 400:
@@ -242,7 +242,7 @@ class Transport:
             LOG.debug(
                 "%s %s params=%s headers=%s body=%s",
                 method,
-                sanitize(path),
+                _clean(path),
                 sanitize(params),
                 sanitize(headers),
                 sanitize(body),
@@ -268,9 +268,7 @@ class Transport:
                 self.observer.record(method, path_template(path), status, elapsed)
 
     def _url(self, path: str) -> str:
-        if path.startswith(("https://", "http://")):
-            parts = urlsplit(path)
-            path = parts.path + (f"?{parts.query}" if parts.query else "")
+        path = relative(path)
         if not path.startswith("/"):
             raise ValueError(f"request path must start with '/', got {path!r}")
         return self.base_url + path
@@ -308,12 +306,17 @@ class Transport:
         )
 
 
-def _clean(path: str) -> str:
-    """The path without scheme/host, for messages."""
-    if path.startswith(("https://", "http://")):
-        parts = urlsplit(path)
+def relative(uri: str) -> str:
+    """``https://host/rest/x?y`` -> ``/rest/x?y``; a path is returned as it is."""
+    if uri.startswith(("https://", "http://")):
+        parts = urlsplit(uri)
         return parts.path + (f"?{parts.query}" if parts.query else "")
-    return path
+    return uri
+
+
+def _clean(path: str) -> str:
+    """The path without scheme/host and with inline secrets masked, for logs and messages."""
+    return str(sanitize(relative(path)))
 
 
 def _short(exc: BaseException) -> str:

@@ -14,6 +14,7 @@ from oneview_openstack.client import (
     ConnectionFailed,
     Forbidden,
     InsecureConnectionWarning,
+    NotFound,
     OneViewClient,
     PowerState,
     UnsupportedApiVersion,
@@ -112,6 +113,18 @@ def test_no_secret_in_any_log_record(sim, ops, caplog):
         text = record.getMessage() + repr(record.args)
         for secret in secrets:
             assert secret not in text, f"secret leaked in log record: {record.name}"
+
+
+def test_a_secret_in_a_failing_path_stays_out_of_logs_and_errors(sim, ops, caplog):
+    caplog.set_level(logging.DEBUG)
+    with make_client(sim) as ov, pytest.raises(NotFound) as raised:
+        ov.tasks.get("/rest/tasks/no-such-task?sessionkey=path-secret-789")
+
+    assert "/rest/tasks/no-such-task" in str(raised.value), "the error still names the path"
+    assert "path-secret-789" not in str(raised.value)
+    messages = [r.getMessage() for r in caplog.records if r.name.startswith("oneview_openstack")]
+    assert any("no-such-task" in m for m in messages), "the request was logged"
+    assert not [m for m in messages if "path-secret-789" in m]
 
 
 def test_one_client_shared_by_threads(client):

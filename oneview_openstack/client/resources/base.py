@@ -7,14 +7,13 @@ import logging
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
-from urllib.parse import urlsplit
 
 import requests
 
 from oneview_openstack.client import exceptions, query
 from oneview_openstack.client.constants import Status, parse_enum
 from oneview_openstack.client.tasks import Task, TaskManager, task_from_response
-from oneview_openstack.client.transport import Transport
+from oneview_openstack.client.transport import Transport, relative
 
 LOG = logging.getLogger(__name__)
 
@@ -105,14 +104,6 @@ Ref = str | Resource
 QueryParams = list[tuple[str, str]]
 PageRequest = tuple[str, QueryParams | None]
 """A resource named by its UUID/id, its ``/rest/...`` URI, or the resource itself."""
-
-
-def relative(uri: str) -> str:
-    """``https://host/rest/x?y`` -> ``/rest/x?y``."""
-    if uri.startswith(("https://", "http://")):
-        parts = urlsplit(uri)
-        return parts.path + (f"?{parts.query}" if parts.query else "")
-    return uri
 
 
 class ResourceManager(Generic[R]):
