@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
+from oneview_openstack.client.sanitize import sanitize
+
 if TYPE_CHECKING:
     from oneview_openstack.client.tasks import Task
 
@@ -65,7 +67,7 @@ class OneViewError(Exception):
             text += f" ({self.details})"
         if self.recommended_actions:
             text += " Recommended: " + " ".join(self.recommended_actions)
-        return text
+        return str(sanitize(text))  # the appliance's own text may echo a URL with a session key
 
 
 class ConnectionFailed(OneViewError):

@@ -42,11 +42,14 @@ def sanitize(value: Any) -> Any:
     """Return a copy of *value* (JSON-like data, headers or text) with secrets masked.
 
     Dictionaries (including ``requests`` header mappings) have the values of secret keys
+    replaced; ``(name, value)`` pairs (query parameters) with a secret name have the value
     replaced; lists are sanitized item by item; strings have ``key=value`` secrets masked.
     Values that are not JSON-like are returned unchanged.
     """
     if isinstance(value, Mapping):
         return {k: MASK if _is_secret_key(k) else sanitize(v) for k, v in value.items()}
+    if isinstance(value, tuple) and len(value) == 2 and _is_secret_key(value[0]):
+        return [value[0], MASK]  # a (name, value) query parameter
     if isinstance(value, list | tuple):
         return [sanitize(v) for v in value]
     if isinstance(value, bytes):

@@ -102,3 +102,10 @@ def test_success_does_not_raise():
     raise_for_response("DELETE", "/rest/x", response(204))
     with pytest.raises(Conflict):
         raise_for_response("PUT", "/rest/x", response(409, error("LOCKED", "locked")))
+
+
+def test_a_session_key_the_appliance_echoes_stays_out_of_the_message():
+    body = error("INVALID_URL", "bad console URL", details="hplocons://addr=1.2.3.4&sessionkey=k3y")
+    exc = error_from_response("GET", "/rest/x", response(400, body))
+    assert "hplocons://addr=1.2.3.4&sessionkey=***" in str(exc)
+    assert "k3y" not in str(exc)

@@ -37,3 +37,8 @@ def test_non_secret_values_pass_unchanged():
     assert sanitize(None) is None
     assert sanitize(42) == 42
     assert sanitize([("filter", "\"name='a'\"")]) == [["filter", "\"name='a'\""]]
+
+
+def test_query_parameters_named_like_secrets_are_masked():
+    params = [("filter", "name='a'"), ("sessionkey", "abc123"), ("auth", "tok")]
+    assert sanitize(params) == [["filter", "name='a'"], ["sessionkey", MASK], ["auth", MASK]]
