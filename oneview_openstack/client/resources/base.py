@@ -290,6 +290,20 @@ class ResourceManager(Generic[R]):
         )
         return self._finish(response, wait=wait, timeout=timeout, result_uri=uri)
 
+    def _update(
+        self, resource: R, *, timeout: float | None, params: QueryParams | None = None
+    ) -> R:
+        """PUT with ``If-Match``, wait, and answer the resource as the appliance now holds it."""
+        result = self._put(resource, wait=True, timeout=timeout, params=params)
+        assert not isinstance(result, Task)  # wait=True never answers the pending task
+        return result
+
+    def _create(self, body: Mapping[str, Any], *, timeout: float | None) -> R:
+        """POST *body* to the collection, wait, and answer the created resource."""
+        result = self._finish(self._send("POST", self.path, body), wait=True, timeout=timeout)
+        assert not isinstance(result, Task)  # wait=True never answers the pending task
+        return result
+
     def _modify(
         self,
         ref: Ref,
@@ -308,7 +322,7 @@ class ResourceManager(Generic[R]):
             if change(current) is False:
                 return current
             try:
-                result = self._put(current, wait=True, timeout=timeout, params=params)
+                return self._update(current, timeout=timeout, params=params)
             except exceptions.ETagMismatch:
                 if attempt == MODIFY_ATTEMPTS:
                     raise
@@ -318,9 +332,6 @@ class ResourceManager(Generic[R]):
                     attempt + 1,
                     MODIFY_ATTEMPTS,
                 )
-                continue
-            assert isinstance(result, Resource)
-            return result
         raise AssertionError("unreachable")
 
     def _delete(self, ref: Ref, *, wait: bool, timeout: float | None, force: bool = False) -> Task:

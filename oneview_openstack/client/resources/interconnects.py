@@ -44,9 +44,7 @@ class LogicalInterconnectGroupManager(ResourceManager[LogicalInterconnectGroup])
         self, group: LogicalInterconnectGroup, *, timeout: float | None = None
     ) -> LogicalInterconnectGroup:
         """PUT the edited group with ``If-Match``; ``ETagMismatch`` if it changed meanwhile."""
-        result = self._put(group, wait=True, timeout=timeout)
-        assert isinstance(result, LogicalInterconnectGroup)
-        return result
+        return self._update(group, timeout=timeout)
 
     def modify(
         self,
@@ -148,9 +146,7 @@ class UplinkSetManager(ResourceManager[UplinkSet]):
 
     def update(self, uplink_set: UplinkSet, *, timeout: float | None = None) -> UplinkSet:
         """PUT the edited uplink set with ``If-Match``."""
-        result = self._put(uplink_set, wait=True, timeout=timeout)
-        assert isinstance(result, UplinkSet)
-        return result
+        return self._update(uplink_set, timeout=timeout)
 
     def modify(
         self, ref: Ref, change: Callable[[UplinkSet], bool | None], *, timeout: float | None = None

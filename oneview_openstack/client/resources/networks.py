@@ -270,15 +270,11 @@ class NetworkSetManager(ResourceManager[NetworkSet]):
             "networkUris": list(network_uris),
             "nativeNetworkUri": native_network_uri,
         }
-        result = self._finish(self._send("POST", self.path, body), wait=True, timeout=timeout)
-        assert isinstance(result, NetworkSet)
-        return result
+        return self._create(body, timeout=timeout)
 
     def update(self, network_set: NetworkSet, *, timeout: float | None = None) -> NetworkSet:
         """PUT the edited set with ``If-Match``; ``ETagMismatch`` if it changed meanwhile."""
-        result = self._put(network_set, wait=True, timeout=timeout)
-        assert isinstance(result, NetworkSet)
-        return result
+        return self._update(network_set, timeout=timeout)
 
     def modify(
         self, ref: Ref, change: Callable[[NetworkSet], bool | None], *, timeout: float | None = None
@@ -302,9 +298,7 @@ class ConnectionTemplateManager(ResourceManager[ConnectionTemplate]):
     def update(
         self, template: ConnectionTemplate, *, timeout: float | None = None
     ) -> ConnectionTemplate:
-        result = self._put(template, wait=True, timeout=timeout)
-        assert isinstance(result, ConnectionTemplate)
-        return result
+        return self._update(template, timeout=timeout)
 
 
 def _uri_list(body: Any) -> list[str]:
