@@ -25,10 +25,10 @@ class SessionAuth:
     """OneView login session (``POST /rest/login-sessions``) for one user."""
 
     def __init__(self, username: str, password: str, login_domain: str | None = None) -> None:
-        if not username:
-            raise ValueError("username must be a non-empty string")
-        if password is None:
-            raise ValueError("password must be a string")
+        if not username or not isinstance(username, str):
+            raise ValueError(f"username must be a non-empty string, got {username!r}")
+        if not isinstance(password, str):  # the value itself is never shown
+            raise ValueError(f"password must be a string, got {type(password).__name__}")
         self.username = username
         self._password = password
         self._login_domain = login_domain

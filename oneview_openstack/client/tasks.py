@@ -129,8 +129,10 @@ class TaskManager:
     def uri(self, task: Task | str) -> str:
         """``/rest/tasks/{id}`` from a task, an id or a URI."""
         ref = task.uri if isinstance(task, Task) else task
-        if not ref:
-            raise ValueError("task reference must be a Task, a task id or a /rest/tasks/... URI")
+        if not ref or not isinstance(ref, str):
+            raise ValueError(
+                f"tasks: expected a Task, a task id or a /rest/tasks/... URI, got {task!r}"
+            )
         ref = relative(ref)
         if ref.startswith("/rest/"):
             if not ref.startswith(TASKS_PATH + "/"):

@@ -57,6 +57,8 @@ def test_tasks_accept_ids_and_uris(client):
     assert client.tasks.uri("/rest/tasks/BA3C") == "/rest/tasks/BA3C"
     with pytest.raises(ValueError, match="expected a /rest/tasks/"):
         client.tasks.uri("/rest/server-hardware/1")
+    with pytest.raises(ValueError, match=r"a task id or a /rest/tasks/\.\.\. URI, got None"):
+        client.tasks.uri(None)
 
 
 def test_url_forms():
@@ -85,6 +87,14 @@ def test_a_missing_ca_file_is_named_when_the_client_is_made(tmp_path):
 def test_repr_never_shows_the_password():
     client = OneViewClient("https://ov", "admin", "hunter2")
     assert "hunter2" not in repr(client) and "hunter2" not in repr(client._auth)
+
+
+def test_bad_credentials_are_refused_naming_the_username_but_never_the_password():
+    with pytest.raises(ValueError, match="username must be a non-empty string, got ''"):
+        OneViewClient("https://ov", "", "hunter2")
+    with pytest.raises(ValueError, match="password must be a string, got bytes") as raised:
+        OneViewClient("https://ov", "admin", b"hunter2")
+    assert "hunter2" not in str(raised.value)
 
 
 def test_list_validates_arguments_before_any_request(client):
