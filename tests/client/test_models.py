@@ -104,6 +104,8 @@ def test_vlan_ranges():
     assert parse_vlan_range([7, 5]) == [5, 7]
     with pytest.raises(ValueError, match="outside 1..4094"):
         parse_vlan_range("4090-4095")
+    with pytest.raises(ValueError, match="VLAN id 999999999999 is outside 1..4094"):
+        parse_vlan_range("1-999999999999")
     with pytest.raises(ValueError, match="'x' is not 'N' or 'N-M'"):
         parse_vlan_range("1,x")
 

@@ -98,15 +98,20 @@ def parse_vlan_range(vlans: str | Sequence[int]) -> list[int]:
             high = int(match.group(2) or low)
             if high < low:
                 raise ValueError(f"vlan_id_range {vlans!r}: range {item.strip()!r} is reversed")
+            _check_vlan(max(low, high))  # before expanding "1-999999999" into a list
             ids.extend(range(low, high + 1))
     else:
         ids = [int(v) for v in vlans]
     for vlan in ids:
-        if not VLAN_MIN <= vlan <= VLAN_MAX:
-            raise ValueError(f"VLAN id {vlan} is outside {VLAN_MIN}..{VLAN_MAX}")
+        _check_vlan(vlan)
     if not ids:
         raise ValueError("vlan_id_range names no VLAN")
     return sorted(set(ids))
+
+
+def _check_vlan(vlan: int) -> None:
+    if not VLAN_MIN <= vlan <= VLAN_MAX:
+        raise ValueError(f"VLAN id {vlan} is outside {VLAN_MIN}..{VLAN_MAX}")
 
 
 def _format_vlan_range(ids: list[int]) -> str:
