@@ -10,6 +10,7 @@ from oneview_openstack.client import (
     BadRequest,
     Conflict,
     ETagMismatch,
+    PowerControl,
     PowerState,
     RequestTimeout,
     ServerError,
@@ -108,6 +109,22 @@ def test_slow_answers_are_retried_then_time_out_clearly(sim, ops, api_version_ca
             ov.server_hardware.get(server)
         assert caught.value.attempts == 3
         assert "within 0.5s" in str(caught.value)
+
+
+def test_a_reset_is_not_repeated_but_a_power_on_is(client, ops, counter):
+    server = a_server(client)
+    client.server_hardware.set_power(server, PowerState.ON)
+    set_power = "PUT /rest/server-hardware/{id}/powerState"
+    before = counter.counts()[set_power]
+    ops.fault(method="PUT", path=f"{server.uri}/powerState", status=500, times=1)
+    with pytest.raises(ServerError):
+        client.server_hardware.set_power(server, PowerState.ON, PowerControl.RESET)
+    assert counter.counts()[set_power] == before + 1
+
+    ops.fault(method="PUT", path=f"{server.uri}/powerState", status=500, times=1)
+    client.server_hardware.set_power(server, PowerState.ON)
+    assert counter.counts()[set_power] == before + 3
+    assert client.server_hardware.get_power_state(server) == PowerState.ON
 
 
 def test_lock_conflict_is_retried(client, ops, counter):

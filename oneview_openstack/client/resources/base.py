@@ -225,9 +225,17 @@ class ResourceManager(Generic[R]):
         params: QueryParams | None = None,
         headers: Mapping[str, str] | None = None,
         content_type: str = "application/json",
+        idempotent: bool | None = None,
     ) -> requests.Response:
+        """One request; *idempotent* overrides the method's default retry safety."""
         return self._transport.request(
-            method, path, json=body, params=params, headers=headers, content_type=content_type
+            method,
+            path,
+            json=body,
+            params=params,
+            headers=headers,
+            content_type=content_type,
+            idempotent=idempotent,
         )
 
     def _finish_task(

@@ -215,8 +215,12 @@ class ServerHardwareManager(ResourceManager[ServerHardware]):
         if control is None:
             on = state == PowerState.ON
             control = PowerControl.MOMENTARY_PRESS if on else PowerControl.PRESS_AND_HOLD
-        body = {"powerState": str(state), "powerControl": str(PowerControl(control))}
-        response = self._send("PUT", f"{self.uri(ref)}/powerState", body)
+        control = PowerControl(control)
+        body = {"powerState": str(state), "powerControl": str(control)}
+        # A target state may be sent twice; a reset must not: a lost answer is not repeated.
+        restart = control in (PowerControl.RESET, PowerControl.COLD_BOOT)
+        uri = f"{self.uri(ref)}/powerState"
+        response = self._send("PUT", uri, body, idempotent=False if restart else None)
         return self._finish_task(response, wait=wait, timeout=timeout)
 
     def set_one_time_boot(
