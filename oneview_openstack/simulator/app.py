@@ -38,6 +38,23 @@ JSON_TYPES = ("application/json", "application/json-patch+json")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
+class Incoming:
+    """One HTTP request as the pipeline sees it: its route, path parameters, scope and body."""
+
+    __slots__ = ("route", "params", "scope", "raw_body", "method", "path", "headers")
+
+    def __init__(self, route: Route, params: dict[str, str], scope: Scope, raw_body: bytes) -> None:
+        self.route = route
+        self.params = params
+        self.scope = scope
+        self.raw_body = raw_body
+        self.method: str = scope["method"]
+        self.path: str = scope["path"]
+        self.headers = {
+            k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]
+        }
+
+
 class SimulatorApp:
     """ASGI callable serving one ``Appliance``."""
 
@@ -52,8 +69,6 @@ class SimulatorApp:
             return
         method = scope["method"]
         path = scope["path"]
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        raw_body = await _read_body(receive)
         try:
             route, params = self.appliance.router.match(method, path)
         except ApiError as error:
@@ -61,12 +76,12 @@ class SimulatorApp:
                 self.appliance.counters[f"{method} (unknown)"] += 1
             await _send(send, _error_reply(error))
             return
+        request = Incoming(route, params, scope, await _read_body(receive))
         if route.access is Access.OPERATOR:
             if not _from_loopback(scope):
                 await _send(send, _error_reply(_operator_forbidden()))
                 return
-            reply = self._dispatch(route, params, method, path, scope, headers, raw_body, 0)
-            await _send(send, reply)
+            await _send(send, self._dispatch(request, 0))
             return
         self.appliance.counters[f"{method} {route.template}"] += 1
         verdict = self.appliance.faults.before_request(method, path)
@@ -78,53 +93,37 @@ class SimulatorApp:
         if verdict.error is not None:
             await _send(send, _error_reply(verdict.error))
             return
-        await _send(send, self._handle(route, params, method, path, scope, headers, raw_body))
+        await _send(send, self._handle(request))
 
-    def _handle(
-        self,
-        route: Route,
-        params: dict[str, str],
-        method: str,
-        path: str,
-        scope: Scope,
-        headers: dict[str, str],
-        raw_body: bytes,
-    ) -> Reply:
+    def _handle(self, request: Incoming) -> Reply:
         config = self.appliance.config
         self.appliance.tasks.advance()
         try:
             version = config.minimum_api_version
-            if route.access is not Access.PUBLIC or "x-api-version" in headers:
+            if request.route.access is not Access.PUBLIC or "x-api-version" in request.headers:
                 version = parse_api_version(
-                    headers.get("x-api-version"), config.minimum_api_version, config.api_version
+                    request.headers.get("x-api-version"),
+                    config.minimum_api_version,
+                    config.api_version,
                 )
         except ApiError as error:
             return _error_reply(error)
-        return self._dispatch(route, params, method, path, scope, headers, raw_body, version)
+        return self._dispatch(request, version)
 
-    def _dispatch(
-        self,
-        route: Route,
-        params: dict[str, str],
-        method: str,
-        path: str,
-        scope: Scope,
-        headers: dict[str, str],
-        raw_body: bytes,
-        version: int,
-    ) -> Reply:
+    def _dispatch(self, request: Incoming, version: int) -> Reply:
+        route, headers = request.route, request.headers
         session_id = headers.get("auth")
         try:
             user = self._authorize(route, session_id)
             ctx = Ctx(
                 appliance=self.appliance,
-                method=method,
-                path=path,
-                params=params,
-                query=parse_qsl(scope.get("query_string", b"").decode("latin-1"), True),
+                method=request.method,
+                path=request.path,
+                params=request.params,
+                query=parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), True),
                 headers=headers,
                 api_version=version,
-                body=_parse_body(method, headers, raw_body),
+                body=_parse_body(request.method, headers, request.raw_body),
                 user=user,
                 session_id=session_id,
             )
@@ -132,7 +131,7 @@ class SimulatorApp:
         except ApiError as error:
             reply = _error_reply(error)
         except Exception:
-            LOG.exception("Unhandled error in %s %s", method, route.template)
+            LOG.exception("Unhandled error in %s %s", request.method, route.template)
             reply = _error_reply(
                 ApiError(500, "INTERNAL_ERROR", "An internal error occurred in the simulator.")
             )
