@@ -24,6 +24,7 @@ from typing import Any
 
 import requests
 
+from oneview_openstack.testing.service_process import LOOPBACK
 from oneview_openstack.testing.simulator_clients import OperatorClient, RestSession
 
 __all__ = [
@@ -40,7 +41,6 @@ __all__ = [
 
 LOG = logging.getLogger(__name__)
 
-LOOPBACK = "127.0.0.1"
 # Users of the packaged seed datacenter.
 ADMIN_USERNAME = "Administrator"
 ADMIN_PASSWORD = "admin-password"  # noqa: S105 - the simulator's well-known test user
