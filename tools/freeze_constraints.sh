@@ -19,7 +19,7 @@ trap 'rm -rf "$scratch"' EXIT
 "$scratch/venv/bin/pip" check
 {
     echo "# Pinned set for: pip install -c constraints.txt -e '.[$EXTRAS]'"
-    echo "# ironic and neutron come from the same OpenStack release. Regenerate with"
+    echo "# ironic, neutron and nova come from the same OpenStack release. Regenerate with"
     echo "# tools/freeze_constraints.sh; do not edit by hand."
     "$scratch/venv/bin/pip" freeze --exclude-editable
 } > constraints.txt
