@@ -60,6 +60,7 @@ from oneview_openstack.client.resources.base import Ref, Resource
 from oneview_openstack.client.resources.enclosures import Enclosure, EnclosureGroup
 from oneview_openstack.client.resources.firmware import FirmwareDriver
 from oneview_openstack.client.resources.interconnects import (
+    Interconnect,
     LogicalInterconnect,
     LogicalInterconnectGroup,
     UplinkSet,
@@ -113,6 +114,7 @@ __all__ = [
     "Forbidden",
     "FunctionType",
     "InsecureConnectionWarning",
+    "Interconnect",
     "InvalidResponse",
     "LogicalInterconnect",
     "LogicalInterconnectGroup",

@@ -11,6 +11,7 @@ from oneview_openstack.client.metrics import CallObserver
 from oneview_openstack.client.resources.enclosures import EnclosureGroupManager, EnclosureManager
 from oneview_openstack.client.resources.firmware import FirmwareDriverManager
 from oneview_openstack.client.resources.interconnects import (
+    InterconnectManager,
     LogicalInterconnectGroupManager,
     LogicalInterconnectManager,
     UplinkSetManager,
@@ -98,6 +99,7 @@ class OneViewClient:
         self.network_sets = NetworkSetManager(*args)
         self.connection_templates = ConnectionTemplateManager(*args)
         self.logical_interconnect_groups = LogicalInterconnectGroupManager(*args)
+        self.interconnects = InterconnectManager(*args)
         self.logical_interconnects = LogicalInterconnectManager(*args)
         self.uplink_sets = UplinkSetManager(*args)
         self.firmware_drivers = FirmwareDriverManager(*args)

@@ -21,7 +21,7 @@ from typing import Any
 from ironic.common import boot_devices, boot_modes
 
 from oneview_openstack import client
-from oneview_openstack.ironic_driver import ownership
+from oneview_openstack.ironic_driver import facts, ownership
 
 LOG = logging.getLogger(__name__)
 
@@ -42,19 +42,11 @@ FROM_ONE_TIME = {str(value): device for device, value in ONE_TIME_DEVICES.items(
 # What a server hardware type's ``bootCapabilities`` must list for a device to be offered.
 CAPABILITIES = {device: str(value) for device, value in PROFILE_DEVICES.items()}
 
-FROM_BOOT_MODE = {
-    client.BootMode.BIOS: boot_modes.LEGACY_BIOS,
-    client.BootMode.UEFI: boot_modes.UEFI,
-    client.BootMode.UEFI_OPTIMIZED: boot_modes.UEFI,
-}
+FROM_BOOT_MODE = facts.FROM_BOOT_MODE
 TO_BOOT_MODE = {boot_modes.LEGACY_BIOS: client.BootMode.BIOS, boot_modes.UEFI: client.BootMode.UEFI}
 
 
-def template_boot_mode(template: client.ServerProfileTemplate) -> str | None:
-    """The boot mode profiles made from *template* get (``None``: left unmanaged)."""
-    if not (template.get("bootMode") or {}).get("manageMode"):
-        return None
-    return FROM_BOOT_MODE.get(template.boot_mode)
+template_boot_mode = facts.template_boot_mode
 
 
 def pending(node: Any) -> str | None:

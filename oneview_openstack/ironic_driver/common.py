@@ -40,15 +40,15 @@ from ironic.common import exception
 from ironic.conf import CONF
 
 from oneview_openstack import client, conf
-from oneview_openstack.ironic_driver import checks, errors, ownership
+from oneview_openstack.ironic_driver import checks, errors, facts, ownership
 from oneview_openstack.ironic_driver.connections import Connection, shared_clients
 
 conf.register_opts(CONF)
 
 SERVER_HARDWARE = "server_hardware_uri"
-TEMPLATE = "server_profile_template_uri"
-HARDWARE_TYPE = "server_hardware_type_uri"
-ENCLOSURE_GROUP = "enclosure_group_uri"
+TEMPLATE = facts.TEMPLATE
+HARDWARE_TYPE = facts.HARDWARE_TYPE
+ENCLOSURE_GROUP = facts.ENCLOSURE_GROUP
 APPLIED_PROFILE = "applied_server_profile_uri"
 MANAGER_URL = "oneview_manager_url"
 USERNAME = "oneview_username"
@@ -73,8 +73,7 @@ OPTIONAL_PROPERTIES = {
 COMMON_PROPERTIES = {**REQUIRED_PROPERTIES, **OPTIONAL_PROPERTIES}
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
-_TRAIT_UNSAFE = re.compile(r"[^A-Z0-9]+")
-TRAIT_PREFIX = "CUSTOM_OV_"
+TRAIT_PREFIX = facts.TRAIT_PREFIX
 
 
 @dataclasses.dataclass(frozen=True)
@@ -268,10 +267,7 @@ def _credentials(node: Any, info: dict[str, Any], *, own_appliance: bool) -> tup
     return str(username), str(password)
 
 
-def custom_trait(kind: str, value: str) -> str:
-    """``CUSTOM_OV_<KIND>_<VALUE>`` in the alphabet Placement accepts (A-Z, 0-9, _)."""
-    name = _TRAIT_UNSAFE.sub("_", f"{kind}_{value}".upper()).strip("_")
-    return (TRAIT_PREFIX + name)[:255]
+custom_trait = facts.custom_trait
 
 
 # -- OneView ------------------------------------------------------------------------------

@@ -18,7 +18,6 @@ the node names one) template with its firmware baseline, then sets:
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from typing import Any
 
@@ -29,25 +28,11 @@ from ironic.drivers import base
 from ironic.drivers.modules import inspect_utils
 
 from oneview_openstack import client
-from oneview_openstack.ironic_driver import boot_devices, common, errors, nics, requirements
+from oneview_openstack.ironic_driver import common, errors, facts, nics
 
 LOG = logging.getLogger(__name__)
 
-MIB_PER_GIB = 1024
-MIN_DISK_GIB = 4  # smaller drives are not root-disk candidates (as in Ironic's redfish)
-X86_VENDORS = ("intel", "amd", "xeon", "epyc", "opteron")
-
-
-@dataclasses.dataclass(frozen=True)
-class Facts:
-    """What OneView reports about a node's server."""
-
-    server: client.ServerHardware
-    storage: dict[str, Any] | None
-    hardware_type: client.ServerHardwareType
-    enclosure_group: client.EnclosureGroup | None
-    template: client.ServerProfileTemplate | None
-    firmware: client.FirmwareDriver | None
+Facts = facts.Facts
 
 
 class OneViewInspect(base.InspectInterface):
@@ -70,13 +55,13 @@ class OneViewInspect(base.InspectInterface):
         settings = common.parse_driver_info(task.node)
         ov = common.get_client(settings)
         with errors.translated(task.node, "inspecting", settings.connection):
-            facts = read_facts(ov, settings)
+            found = read_facts(ov, settings)
         node = task.node
-        node.properties = inspected_properties(node, facts)
+        node.properties = inspected_properties(node, found)
         node.save()
-        _replace_oneview_traits(task, traits(facts))
-        _create_ports(task, nics.nics(facts.server, facts.template))
-        inspect_utils.store_inspection_data(node, inventory(facts), None, task.context)
+        _replace_oneview_traits(task, traits(found))
+        _create_ports(task, nics.nics(found.server, found.template))
+        inspect_utils.store_inspection_data(node, inventory(found), None, task.context)
         LOG.info("Node %s inspected from OneView: %s", node.uuid, node.properties)
         return states.MANAGEABLE
 
@@ -102,11 +87,11 @@ def read_facts(ov: client.OneViewClient, settings: common.NodeSettings) -> Facts
     )
 
 
-def inspected_properties(node: Any, facts: Facts) -> dict[str, Any]:
+def inspected_properties(node: Any, found: Facts) -> dict[str, Any]:
     """The node's properties updated with what OneView reports."""
-    server = facts.server
+    server = found.server
     properties = dict(node.properties or {})
-    arch = cpu_arch(server) or properties.get("cpu_arch")
+    arch = facts.cpu_arch(server) or properties.get("cpu_arch")
     if not arch or server.memory_mb <= 0:
         raise exception.HardwareInspectionFailure(
             error=f"Node {node.uuid}: server hardware {server.name!r} reports processorType "
@@ -114,86 +99,55 @@ def inspected_properties(node: Any, facts: Facts) -> dict[str, Any]:
             "or AMD processor and a positive memory size are needed (or set "
             "properties/cpu_arch by hand)."
         )
-    cores = server.processor_count * server.processor_core_count
-    properties.update(cpu_arch=arch, memory_mb=server.memory_mb, local_gb=local_gb(node, facts))
+    cores = facts.cpus(server)
+    properties.update(cpu_arch=arch, memory_mb=server.memory_mb, local_gb=local_gb(node, found))
     if cores > 0:
         properties["cpus"] = cores
-    merged = {**common.node_capabilities(node), **capabilities(node, facts)}
+    merged = {**common.node_capabilities(node), **capabilities(node, found)}
     properties["capabilities"] = ",".join(f"{key}:{value}" for key, value in merged.items())
     return properties
 
 
-def cpu_arch(server: client.ServerHardware) -> str | None:
-    """``x86_64`` for the Intel and AMD processors of HPE's servers, else ``None``."""
-    processor = str(server.get("processorType") or "").lower()
-    return "x86_64" if any(vendor in processor for vendor in X86_VENDORS) else None
-
-
-def local_gb(node: Any, facts: Facts) -> int:
-    """The root disk in GiB less one: the boot volume, else the smallest large drive."""
-    controllers = (facts.storage or {}).get("data") or []
-    volumes = [vol for ctl in controllers for vol in ctl.get("LogicalDrives") or []]
-    drives = [drive for ctl in controllers for drive in ctl.get("PhysicalDrives") or []]
-    if volumes:
-        boot = min(volumes, key=lambda vol: vol.get("LogicalDriveNumber") or 0)
-        size_gib = int(boot.get("CapacityMiB") or 0) // MIB_PER_GIB
-    else:
-        sizes = [int(d.get("CapacityMiB") or 0) // MIB_PER_GIB for d in drives]
-        size_gib = min((s for s in sizes if s >= MIN_DISK_GIB), default=0)
-    if size_gib <= 0:
+def local_gb(node: Any, found: Facts) -> int:
+    """The root disk in GiB less one (:func:`facts.local_gb`); 0, with a warning, if none."""
+    size = facts.local_gb(found.storage)
+    if size <= 0:
         LOG.warning(
             "Node %s: server hardware %s reports no local storage; local_gb is 0",
             node.uuid,
-            facts.server.name,
+            found.server.name,
         )
-        return 0
-    return max(0, size_gib - 1)
+    return size
 
 
-def capabilities(node: Any, facts: Facts) -> dict[str, str]:
+def capabilities(node: Any, found: Facts) -> dict[str, str]:
     """Capabilities Nova flavors can match on (and :mod:`checks` verifies)."""
-    found = {common.HARDWARE_TYPE: facts.hardware_type.uri}
-    if facts.enclosure_group is not None:
-        found[common.ENCLOSURE_GROUP] = facts.enclosure_group.uri
-    if facts.template is not None:
-        found[common.TEMPLATE] = facts.template.uri
-        mode = boot_devices.template_boot_mode(facts.template)
-        if mode and "boot_mode" not in common.node_capabilities(node):
-            found["boot_mode"] = mode
-    if facts.firmware is not None:
-        found[requirements.FIRMWARE_CAPABILITY] = requirements.firmware_capability(facts.firmware)
-    return found
+    return facts.capabilities(
+        found, boot_mode_set=facts.BOOT_MODE in common.node_capabilities(node)
+    )
 
 
-def traits(facts: Facts) -> set[str]:
+def traits(found: Facts) -> set[str]:
     """The ``CUSTOM_OV_*`` traits of the server."""
-    named = [("SHT", facts.hardware_type.name)]
-    if facts.enclosure_group is not None:
-        named.append(("EG", facts.enclosure_group.name))
-    if facts.template is not None:
-        named.append(("SPT", facts.template.name))
-    found = {common.custom_trait(kind, value) for kind, value in named if value}
-    if facts.firmware is not None:
-        found.add(requirements.firmware_trait(facts.firmware))
-    return found
+    return facts.traits(found)
 
 
-def inventory(facts: Facts) -> dict[str, Any]:
+def inventory(found: Facts) -> dict[str, Any]:
     """Ironic's inspection inventory (the ironic-python-agent format) from OneView data."""
-    server = facts.server
-    controllers = (facts.storage or {}).get("data") or []
-    boot = nics.boot_nic(server, facts.template)
+    server = found.server
+    controllers = (found.storage or {}).get("data") or []
+    boot = nics.boot_nic(server, found.template)
     found: dict[str, Any] = {
         "cpu": {
-            "count": server.processor_count * server.processor_core_count,
-            "architecture": cpu_arch(server) or "",
+            "count": facts.cpus(server),
+            "architecture": facts.cpu_arch(server) or "",
             "model_name": server.get("processorType"),
             "frequency": server.get("processorSpeedMhz"),
         },
         "memory": {"physical_mb": server.memory_mb, "total": server.memory_mb * 1024 * 1024},
         "interfaces": [
             {"name": nic.port_id, "mac_address": nic.mac}
-            for nic in nics.nics(server, facts.template)
+            for nic in nics.nics(server, found.template)
         ],
         "disks": [
             _disk(controller, drive)

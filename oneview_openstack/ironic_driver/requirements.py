@@ -31,11 +31,11 @@ from ironic.common import exception
 from ironic.common import utils as ironic_utils
 
 from oneview_openstack import client
-from oneview_openstack.ironic_driver import common
+from oneview_openstack.ironic_driver import common, facts
 from oneview_openstack.ironic_driver.checks import label
 
 REQUIRED_BASELINE = "oneview_required_firmware_baseline"
-FIRMWARE_CAPABILITY = "oneview_firmware_baseline"
+FIRMWARE_CAPABILITY = facts.FIRMWARE_CAPABILITY
 _NOT_ALPHANUMERIC = re.compile(r"[^A-Z0-9]+")
 
 
@@ -47,14 +47,8 @@ class Requirement:
     source: str
 
 
-def firmware_trait(baseline: client.FirmwareDriver) -> str:
-    """``CUSTOM_OV_FIRMWARE_<VERSION>`` for a baseline."""
-    return common.custom_trait("FIRMWARE", baseline.version or baseline.id)
-
-
-def firmware_capability(baseline: client.FirmwareDriver) -> str:
-    """The value of the ``oneview_firmware_baseline`` capability for a baseline."""
-    return (baseline.version or baseline.id).replace(",", "_").replace(":", "_")
+firmware_trait = facts.firmware_trait
+firmware_capability = facts.firmware_capability
 
 
 def installed_baseline(

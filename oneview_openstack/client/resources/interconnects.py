@@ -1,4 +1,4 @@
-"""Logical interconnect groups, logical interconnects and uplink sets."""
+"""Interconnects, logical interconnect groups, logical interconnects and uplink sets."""
 
 from __future__ import annotations
 
@@ -8,6 +8,29 @@ from typing import Any
 from oneview_openstack.client.constants import ConsistencyStatus, EthernetNetworkType, parse_enum
 from oneview_openstack.client.resources.base import Ref, Resource, ResourceManager
 from oneview_openstack.client.tasks import Task
+
+
+class Interconnect(Resource):
+    """An interconnect module (a switch in an enclosure's interconnect bay)."""
+
+    category = "interconnects"
+
+    @property
+    def mac(self) -> str | None:
+        """``interconnectMAC``: the switch's MAC (Ironic's ``local_link_connection`` id)."""
+        return self.data.get("interconnectMAC") or None
+
+    @staticmethod
+    def downlink_port_name(port_number: int) -> str:
+        """The name of the downlink a device bay's NIC plugs into (``d<bay>``)."""
+        return f"d{port_number}"
+
+
+class InterconnectManager(ResourceManager[Interconnect]):
+    """``client.interconnects`` (read only)."""
+
+    category = "interconnects"
+    model = Interconnect
 
 
 class LogicalInterconnectGroup(Resource):

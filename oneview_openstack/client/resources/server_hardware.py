@@ -38,6 +38,8 @@ class PhysicalPort:
     mac: str | None
     interconnect_uri: str | None
     virtual_ports: tuple[VirtualPort, ...]
+    interconnect_port: int | None = None
+    """The interconnect's downlink number this port plugs into (the device bay on Synergy)."""
 
     @property
     def port_id(self) -> str:
@@ -175,6 +177,7 @@ def _physical_port(slot: dict[str, Any], port: dict[str, Any]) -> PhysicalPort:
         type=str(port.get("type") or ""),
         mac=port.get("mac"),
         interconnect_uri=port.get("interconnectUri"),
+        interconnect_port=port.get("interconnectPort"),
         virtual_ports=tuple(
             VirtualPort(
                 port_function=str(vp.get("portFunction") or ""),
