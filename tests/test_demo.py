@@ -1,8 +1,9 @@
 """``make demo`` end to end: what an operator watching the terminal sees, and nothing left running.
 
 The demo runs once for the module (``python -m oneview_openstack.demo --workdir DIR``, a real
-simulator and a real Ironic); each test checks one chapter of its output. Two more runs are
-interrupted halfway (Ctrl-C as a terminal sends it, and SIGTERM) and must stop everything.
+simulator and a real Ironic); each test checks one chapter of its output. More runs are
+interrupted halfway (Ctrl-C as a terminal sends it, also to a demo started with SIGINT ignored,
+and SIGTERM) and must stop everything.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -166,15 +168,19 @@ def wait_for_file(path: Path) -> None:
     raise AssertionError(f"{path} never appeared")
 
 
-def interrupt(workdir: Path, when: str, act) -> tuple[int, str, list[str]]:
+def interrupt(
+    workdir: Path, when: str, act, preexec_fn: Callable[[], None] | None = None
+) -> tuple[int, str, list[str]]:
     """Run the demo, call ``act(demo)`` once a line starts with ``when``; its exit status,
-    its output and the processes left under ``workdir`` (killed before returning)."""
+    its output and the processes left under ``workdir`` (killed before returning).
+    ``preexec_fn`` runs in the demo's process before it starts, as in ``subprocess.Popen``."""
     demo = subprocess.Popen(
         [*DEMO, "--workdir", str(workdir)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,  # its own process group, as a terminal's foreground job
+        preexec_fn=preexec_fn,
     )
     seen = []
     try:
@@ -193,12 +199,22 @@ def interrupt(workdir: Path, when: str, act) -> tuple[int, str, list[str]]:
     return demo.returncode, "".join(seen) + rest, leftovers
 
 
+def ctrl_c(demo: subprocess.Popen) -> None:
+    os.killpg(demo.pid, signal.SIGINT)  # a terminal signals the whole foreground group
+
+
 def ctrl_c_once_ironic_runs(workdir: Path):
     def act(demo: subprocess.Popen) -> None:
         wait_for_file(workdir / "ironic" / "ironic.log")  # written once Ironic's process runs
-        os.killpg(demo.pid, signal.SIGINT)  # a terminal signals the whole foreground group
+        ctrl_c(demo)
 
     return act
+
+
+def ignore_sigint() -> None:
+    """What a background job of a non-interactive shell (``make demo &`` in a script)
+    inherits: SIGINT ignored, which Python keeps unless told otherwise."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def sigterm(demo: subprocess.Popen) -> None:
@@ -209,6 +225,16 @@ def test_ctrl_c_while_ironic_starts_stops_everything(tmp_path) -> None:
     status, output, leftovers = interrupt(
         tmp_path, "-- Starting Ironic", ctrl_c_once_ironic_runs(tmp_path)
     )
+
+    assert status == 130, output
+    assert "Interrupted. Stopping Ironic and the simulator ..." in output
+    assert output.rstrip().endswith(STOPPED)
+    assert leftovers == []
+
+
+def test_ctrl_c_stops_a_demo_started_with_sigint_ignored(tmp_path) -> None:
+    # Interrupted as soon as the simulator runs: the cheapest point with something to stop.
+    status, output, leftovers = interrupt(tmp_path, "  Simulator at ", ctrl_c, ignore_sigint)
 
     assert status == 130, output
     assert "Interrupted. Stopping Ironic and the simulator ..." in output

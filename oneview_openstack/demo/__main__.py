@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, help="keep certificates, configs and logs here")
     args = parser.parse_args(argv)
     workdir = (args.workdir or Path(tempfile.mkdtemp(prefix="oneview-demo-"))).resolve()
+    # Ctrl-C stops the demo even when it was started with SIGINT ignored (a background job
+    # of a non-interactive shell): Python leaves an inherited SIG_IGN in place.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGHUP, _stop)
     with ExitStack() as stack:  # stops every process started, in reverse order
