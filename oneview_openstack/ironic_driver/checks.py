@@ -12,21 +12,13 @@ from typing import TYPE_CHECKING, Any
 from ironic.common import exception
 
 from oneview_openstack import client
-from oneview_openstack.ironic_driver import errors, nics
+from oneview_openstack.ironic_driver import errors, facts, nics
 
 if TYPE_CHECKING:
     from oneview_openstack.ironic_driver.common import NodeSettings
 
 DOING = "validating the node's OneView settings"
-UNCONTROLLED_STATES = frozenset(
-    {
-        client.ServerHardwareState.MONITORED,
-        client.ServerHardwareState.UNMANAGED,
-        client.ServerHardwareState.UNSUPPORTED,
-        client.ServerHardwareState.REMOVING,
-        client.ServerHardwareState.REMOVED,
-    }
-)
+UNCONTROLLED_STATES = facts.UNCONTROLLED_STATES
 
 Invalid = exception.InvalidParameterValue
 

@@ -46,6 +46,18 @@ FROM_BOOT_MODE = {
 }
 
 
+# Server states in which OneView does not control the server: Ironic cannot use it.
+UNCONTROLLED_STATES = frozenset(
+    {
+        client.ServerHardwareState.MONITORED,
+        client.ServerHardwareState.UNMANAGED,
+        client.ServerHardwareState.UNSUPPORTED,
+        client.ServerHardwareState.REMOVING,
+        client.ServerHardwareState.REMOVED,
+    }
+)
+
+
 @dataclasses.dataclass(frozen=True)
 class Facts:
     """What OneView reports about a server (and the template a node is made from)."""

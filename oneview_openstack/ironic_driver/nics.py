@@ -82,7 +82,7 @@ def _boot_port_id(connections: list[client.ProfileConnection]) -> str | None:
 
 
 def _from_port_map(server: client.ServerHardware) -> list[Nic]:
-    result = []
+    result: list[Nic] = []
     for port in server.ethernet_ports:
         first = next(
             (vp for vp in port.virtual_ports if vp.port_function == FIRST_FUNCTION and vp.mac),
