@@ -22,7 +22,7 @@ from typing import Any
 from keystoneauth1 import exceptions as ksa_exceptions
 from openstack import exceptions as sdk_exceptions
 
-from oneview_openstack.enrollment.spec import DRIVER, SERVER_HARDWARE, NodeSpec, PortSpec
+from oneview_openstack.enrollment.spec import DRIVER, SERVER_HARDWARE, TEMPLATE, NodeSpec, PortSpec
 
 LOG = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ class OneViewNode:
     uuid: str
     name: str | None
     server_uri: str | None
+    template_id: str | None
     provision_state: str
     maintenance: bool
     maintenance_reason: str | None
@@ -71,6 +72,7 @@ class OneViewNode:
             uuid=str(node["uuid"]),
             name=node.get("name"),
             server_uri=normalize_server_uri(info.get(SERVER_HARDWARE)),
+            template_id=_template_id(info, node.get("properties") or {}),
             provision_state=str(node.get("provision_state") or ""),
             maintenance=bool(node.get("maintenance")),
             maintenance_reason=node.get("maintenance_reason"),
@@ -105,6 +107,17 @@ class IronicNodes:
             if ref in (node.uuid, node.name):
                 return node
         return None
+
+
+def _template_id(info: Mapping[str, Any], properties: Mapping[str, Any]) -> str | None:
+    """The id (lower case) of the node's template: driver_info, else its capabilities."""
+    value = info.get(TEMPLATE)
+    if not value:
+        for item in str(properties.get("capabilities") or "").split(","):
+            key, _, found = item.partition(":")
+            if key.strip() == TEMPLATE:
+                value = found
+    return str(value).rstrip("/").rsplit("/", 1)[-1].lower() if value else None
 
 
 def normalize_server_uri(value: object) -> str | None:

@@ -128,7 +128,9 @@ def _step(
     options: NodeOptions,
 ) -> Step:
     node = enrolled.get(server.uri.rstrip("/").lower())
-    ports = port_specs(server, catalog.bundle, interconnects=catalog.interconnects, options=options)
+    ports = port_specs(
+        server, catalog.bundle.template, interconnects=catalog.interconnects, options=options
+    )
     if node is not None:
         return _existing(server, node, ports)
     if server.state in facts.UNCONTROLLED_STATES:

@@ -184,7 +184,7 @@ def node_spec(
             TEMPLATE: bundle.template.uri,
         },
         traits=tuple(sorted(facts.traits(found) | set(options.traits))),
-        ports=port_specs(server, bundle, interconnects=interconnects, options=options),
+        ports=port_specs(server, bundle.template, interconnects=interconnects, options=options),
         interfaces=dict(options.interfaces),
         conductor_group=options.conductor_group,
     )
@@ -192,13 +192,13 @@ def node_spec(
 
 def port_specs(
     server: client.ServerHardware,
-    bundle: TemplateBundle,
+    template: client.ServerProfileTemplate | None,
     *,
     interconnects: Mapping[str, client.Interconnect],
     options: NodeOptions,
 ) -> tuple[PortSpec, ...]:
     """The ports of the NICs the operator chose (see :class:`NodeOptions`)."""
-    found = nics.nics(server, bundle.template)
+    found = nics.nics(server, template)
     if options.nics is not None:
         found = choose_nics(server, found, options.nics)
     if options.boot_nic_only:
@@ -225,7 +225,8 @@ def choose_nics(
         if nic is None:
             allowed = ", ".join(f"{n.port_id} ({n.mac})" for n in known) or "none known"
             raise EnrollmentError(
-                f"server hardware {server.name!r} has no NIC {name!r}; allowed: {allowed}"
+                f"server hardware {server.name!r} has no NIC {name!r}; allowed: {allowed}, or "
+                "any other port id or MAC of its portMap"
             )
         chosen.append(nic)
     return chosen

@@ -1,0 +1,1 @@
+"""The commands, one module per object (as python-ironicclient's ``osc/v1``)."""
