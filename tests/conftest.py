@@ -3,6 +3,8 @@
 - ``simulator`` (session): one simulator for the whole run (HTTPS, task time scale 0.01).
 - ``sim`` (function): the same simulator, reset to the seed state first.
 - ``make_simulator(**flags)``: a private simulator with other flags, stopped after the test.
+- ``enrollment_ironic_service`` (session) and ``ironic`` (function, no node): a real Ironic
+  for the enrollment and CLI tests, its ``[oneview]`` pointing at ``simulator``.
 
 Two settings of the run keep it independent of the machine: loopback traffic never goes
 through a proxy named in the environment, and SIGTERM (a CI job's timeout) ends the run
@@ -20,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from oneview_openstack.testing.ironic_service import IronicService
 from oneview_openstack.testing.simulator import SimulatorHandle, start_simulator
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost")
@@ -72,3 +75,32 @@ def make_simulator(
     yield make
     for handle in started:
         handle.stop()
+
+
+@pytest.fixture(scope="session")
+def enrollment_ironic_service(
+    tmp_path_factory: pytest.TempPathFactory, simulator: SimulatorHandle
+) -> Iterator[IronicService]:
+    oneview = {
+        "manager_url": simulator.url,
+        "username": simulator.username,
+        "password": simulator.password,
+        "tls_cacert_file": simulator.ca_file,
+        "enable_periodic_tasks": False,
+    }
+    # The neutron network interface is enabled for --use-oneview-ml2-driver; no Neutron
+    # runs: nodes are only created here, never deployed.
+    with IronicService(
+        tmp_path_factory.mktemp("ironic-enrollment"),
+        oneview=oneview,
+        interfaces={"network": ("noop", "neutron")},
+        sections={"neutron": {"auth_type": "none", "endpoint_override": "http://127.0.0.1:9"}},
+    ) as service:
+        yield service
+
+
+@pytest.fixture
+def ironic(enrollment_ironic_service: IronicService) -> IronicService:
+    """The session's Ironic with no node."""
+    enrollment_ironic_service.reset()
+    return enrollment_ironic_service

@@ -37,6 +37,7 @@ NODE_FIELDS = (
 )  # fmt: skip
 PORT_FIELDS = ("uuid", "address", "node_uuid")
 RETRIES = 5
+NODE_LOCKED = "is locked by host"  # Ironic's NodeLocked (409): retry after the task
 BACKOFF = 0.1  # seconds before the first retry; doubled each time, plus jitter
 TRANSIENT = (sdk_exceptions.HttpException, ksa_exceptions.RetriableConnectionFailure)
 
@@ -237,6 +238,9 @@ def call(
                 params=dict(params or {}),
                 microversion=MICROVERSION,
                 raise_exc=False,
+                # openstacksdk retries every baremetal 409 for ~30 s; a duplicate is no
+                # reason to wait: the retries here are ours (5xx and a locked node only).
+                status_code_retries=0,
             )
             sdk_exceptions.raise_from_response(response)
             break
@@ -253,8 +257,10 @@ def call(
 
 
 def _transient(error: Exception) -> bool:
+    """A failure worth repeating: 5xx, a node locked by a conductor, a lost connection."""
     if isinstance(error, sdk_exceptions.HttpException):
-        return (error.status_code or 0) >= 500
+        status = error.status_code or 0
+        return status >= 500 or (status == 409 and NODE_LOCKED in str(error.details or ""))
     return True
 
 

@@ -144,8 +144,9 @@ class _Worker:
             if step.action is Action.REPAIR:
                 return self.repair(step)
         except (client.OneViewError, EnrollmentError, *IRONIC_ERRORS) as error:
-            LOG.warning("Enrolling server hardware %s failed: %s", step.server_name, error)
-            return _outcome(step, Result.FAILED, reason=_reason(error))
+            reason = _reason(error)
+            LOG.info("Enrolling server hardware %s failed: %s", step.server_name, reason)
+            return _outcome(step, Result.FAILED, reason=reason)
         result = Result.ENROLLED if step.action is Action.ENROLLED else Result.SKIPPED
         return _outcome(step, result, reason=step.reason)
 
@@ -225,7 +226,7 @@ class _Worker:
         )
 
     def _undo(self, spec: NodeSpec, error: Exception) -> bool:
-        LOG.warning(
+        LOG.info(
             "Deleting node %s of server hardware %s again: completing it failed (%s)",
             spec.uuid,
             spec.server_name,
