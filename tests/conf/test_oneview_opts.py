@@ -67,3 +67,7 @@ def test_the_generator_writes_a_sample_with_every_option(tmp_path: Path) -> None
     for option in options:
         assert f"\n#{option.name} = " in text, option.name
     assert "#periodic_check_interval = 300" in text
+    assert text == (ROOT / "etc/ironic/oneview.conf.sample").read_text(), (
+        "etc/ironic/oneview.conf.sample is out of date: run "
+        "oslo-config-generator --config-file tools/config/oneview-ironic.conf"
+    )
