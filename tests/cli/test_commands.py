@@ -143,3 +143,16 @@ def test_the_config_file_can_be_ironic_conf(cli: Cli, tmp_path: Path) -> None:
     result = cli.run("--oneview-config-file", str(conf), "server-profile-template-list", env=env)
     assert result.returncode == 0, result.stderr
     assert "SPT-Prod-SY480" in result.stdout
+
+
+def test_ironic_oneview_takes_a_cloud_from_clouds_yaml(cli: Cli, tmp_path: Path) -> None:
+    clouds = tmp_path / "clouds.yaml"
+    clouds.write_text(
+        f"clouds:\n  lab:\n    auth_type: none\n    baremetal_endpoint_override: {cli.ironic.url}\n"
+    )
+    cli.run("node-create", "-t", "SPT-Prod-SY480", "-n", "1")
+    env = {"IRONIC_URL": None, "OS_CLIENT_CONFIG_FILE": str(clouds)}
+    result = cli.run("--os-cloud", "lab", "server-hardware-list", "--owner", "ironic", "-f",
+                     "value", "-c", "Name", env=env)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Frame1, bay 1"
