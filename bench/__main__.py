@@ -1,15 +1,16 @@
 """``python -m bench``: every benchmark, one after the other.
 
-Arguments go to the simulator benchmark; ``python -m bench.ironic_periodics --help`` tells
-how to run the Ironic one alone.
+Arguments go to the simulator benchmark; ``python -m bench.ironic_periodics --help`` and
+``python -m bench.enrollment --help`` tell how to run the Ironic and enrollment ones alone.
 """
 
 from __future__ import annotations
 
 import sys
 
-from bench import ironic_periodics, simulator
+from bench import enrollment, ironic_periodics, simulator
 
 if __name__ == "__main__":
     status = simulator.main(sys.argv[1:])
-    sys.exit(status or ironic_periodics.main([]))
+    status = status or ironic_periodics.main([])
+    sys.exit(status or enrollment.main([]))
