@@ -6,13 +6,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXTRAS ?= simulator,ironic,neutron,cli,test
 
-.PHONY: demo test lint typecheck unit functional bench clean
+.PHONY: demo test lint typecheck unit functional bench clean system-packages
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e '.[$(EXTRAS)]'
 	touch $(STAMP)
+
+# Debian packages of the tests (MariaDB); a quick dpkg-query when they are installed.
+system-packages:
+	tools/system-packages.sh
 
 demo: $(STAMP)
 	$(BIN)/python -m oneview_openstack.demo
@@ -24,16 +28,16 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: lint typecheck
+test: lint typecheck system-packages
 	$(BIN)/pytest -q
 
-unit: $(STAMP)
+unit: $(STAMP) system-packages
 	$(BIN)/pytest -q tests -m 'not functional'
 
-functional: $(STAMP)
+functional: $(STAMP) system-packages
 	$(BIN)/pytest -q tests -m functional
 
-bench: $(STAMP)
+bench: $(STAMP) system-packages
 	$(BIN)/python -m bench
 
 clean:
