@@ -68,7 +68,12 @@ class Startable:
         raise NotImplementedError
 
     def __enter__(self) -> Self:
-        self.start()
+        """Start; a start that fails or is interrupted (Ctrl-C) stops what it began."""
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def __exit__(
