@@ -13,6 +13,7 @@ from osc_lib.cli import parseractions
 from oneview_openstack import enrollment
 from oneview_openstack.cli.base import OneViewLister
 from oneview_openstack.cli.progress import ProgressBar
+from oneview_openstack.cli.v1 import arguments
 from oneview_openstack.enrollment import ironic
 from oneview_openstack.enrollment.spec import INTERFACE_FAMILIES
 
@@ -37,14 +38,10 @@ class CreateNode(OneViewLister):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
-        parser.add_argument(
-            "-t",
-            "--template",
-            "--server-profile-template",
-            dest="template",
-            metavar="<template>",
+        arguments.template(
+            parser,
+            "Server profile template (name, id or URI) the nodes' profiles are made from.",
             required=True,
-            help="Server profile template (name, id or URI) the nodes' profiles are made from.",
         )
         parser.add_argument(
             "-s",
@@ -98,24 +95,17 @@ class CreateNode(OneViewLister):
             action="store_true",
             help="Shorthand for --network-interface neutron (what the original tool meant).",
         )
-        parser.add_argument(
-            "--nic",
-            "-m",
-            "--mac",
-            dest="nics",
-            metavar="<port id|MAC>",
-            action="append",
-            help="Make a port of this NIC only (OneView port id such as 'Mezz 3:1-a', or "
-            "MAC); repeat for more. Default: every NIC the template connects.",
+        arguments.nics(
+            parser,
+            "Make a port of this NIC only (OneView port id such as 'Mezz 3:1-a', or MAC); "
+            "repeat for more. Default: every NIC the template connects.",
         )
         parser.add_argument(
             "--boot-nic-only",
             action="store_true",
             help="Make a port of the NIC the server PXE-boots from only.",
         )
-        parser.add_argument(
-            "--physical-network", metavar="<name>", help="physical_network of every port."
-        )
+        arguments.physical_network(parser)
         parser.add_argument(
             "--local-gb",
             metavar="<GiB>",
@@ -212,12 +202,7 @@ class DeleteNode(OneViewLister):
             "nodes", metavar="<node>", nargs="*", help="Node to delete (name or UUID)."
         )
         parser.add_argument("--all", action="store_true", help="Every oneview node.")
-        parser.add_argument(
-            "-t",
-            "--template",
-            metavar="<template>",
-            help="Every oneview node made from this template (name, id or URI).",
-        )
+        arguments.template(parser, "Every oneview node made from this template (name, id or URI).")
         parser.add_argument(
             "-n", "--number", type=int, metavar="<count>", help="At most this many nodes."
         )

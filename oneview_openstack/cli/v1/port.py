@@ -10,6 +10,7 @@ from osc_lib import exceptions as osc_exceptions
 
 from oneview_openstack import enrollment
 from oneview_openstack.cli.base import OneViewLister
+from oneview_openstack.cli.v1 import arguments
 from oneview_openstack.enrollment import catalog, ironic, spec
 
 
@@ -19,19 +20,12 @@ class CreatePort(OneViewLister):
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         parser.add_argument("node", metavar="<node>", help="Node (name or UUID).")
-        parser.add_argument(
-            "--nic",
-            "-m",
-            "--mac",
-            dest="nics",
-            metavar="<port id|MAC>",
-            action="append",
-            help="The NIC (OneView port id such as 'Mezz 3:1-a', or its MAC); repeat for more. "
-            "A MAC that is not one of the server's NICs is refused.",
+        arguments.nics(
+            parser,
+            "The NIC (OneView port id such as 'Mezz 3:1-a', or its MAC); repeat for more. A MAC "
+            "that is not one of the server's NICs is refused.",
         )
-        parser.add_argument(
-            "--physical-network", metavar="<name>", help="physical_network of the ports."
-        )
+        arguments.physical_network(parser)
         parser.add_argument(
             "--dry-run", action="store_true", help="Show what would be created; change nothing."
         )

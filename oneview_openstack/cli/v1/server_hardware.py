@@ -9,6 +9,7 @@ from typing import Any
 from osc_lib.cli import format_columns
 
 from oneview_openstack.cli.base import OneViewLister
+from oneview_openstack.cli.v1 import arguments
 from oneview_openstack.enrollment import hardware
 from oneview_openstack.ironic_driver import facts
 
@@ -24,12 +25,8 @@ class ListServerHardware(OneViewLister):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
-        parser.add_argument(
-            "-t",
-            "--template",
-            "--server-profile-template",
-            metavar="<template>",
-            help="Only servers a profile from this template (name, id or URI) fits.",
+        arguments.template(
+            parser, "Only servers a profile from this template (name, id or URI) fits."
         )
         parser.add_argument(
             "--hardware-type", metavar="<type>", help="Only servers of this hardware type."
