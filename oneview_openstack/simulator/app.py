@@ -160,12 +160,14 @@ class SimulatorApp:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 ticker = asyncio.create_task(self._tick())
+                self.appliance.agents.start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if ticker is not None:
                     ticker.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await ticker
+                await self.appliance.agents.stop()
                 self.appliance.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return

@@ -6,6 +6,8 @@ from collections import Counter
 from typing import Any
 
 from oneview_openstack.simulator import resources, seed
+from oneview_openstack.simulator.agents.fleet import Agents
+from oneview_openstack.simulator.agents.ironic import IronicApi
 from oneview_openstack.simulator.auth import Sessions, users_from_seed
 from oneview_openstack.simulator.clock import Clock
 from oneview_openstack.simulator.config import (
@@ -15,6 +17,7 @@ from oneview_openstack.simulator.config import (
 )
 from oneview_openstack.simulator.faults import Faults
 from oneview_openstack.simulator.persistence import StateFile, seed_fingerprint
+from oneview_openstack.simulator.resources.power import PowerWatcher
 from oneview_openstack.simulator.router import Blueprint, Router
 from oneview_openstack.simulator.store import Store
 from oneview_openstack.simulator.tasks import TaskEngine
@@ -22,7 +25,9 @@ from oneview_openstack.simulator.versions import Renderer
 
 
 class Appliance:
-    def __init__(self, config: SimulatorConfig, clock: Clock | None = None) -> None:
+    def __init__(
+        self, config: SimulatorConfig, clock: Clock | None = None, ironic: IronicApi | None = None
+    ) -> None:
         self.config = config
         self.clock = clock or Clock()
         blueprints: list[Blueprint] = resources.blueprints()
@@ -36,6 +41,8 @@ class Appliance:
         self.faults = Faults()
         self.counters: Counter[str] = Counter()
         self.tasks = TaskEngine(self, jobs)
+        self.agents = Agents(self, config.agents, ironic)
+        self.power_watchers: list[PowerWatcher] = [self.agents]
         self._datacenter = seed.load_datacenter(config)
         self.sessions = Sessions(
             self.clock, users_from_seed(self._datacenter.users), config.idle_timeout
@@ -60,8 +67,9 @@ class Appliance:
         self.store.load(self._datacenter.fresh_documents())
 
     def reset(self) -> None:
-        """Back to the seed datacenter: no sessions, faults, counters or tasks."""
+        """Back to the seed datacenter: no sessions, faults, counters, tasks or agents."""
         self._load_seed()
+        self.agents.reset()
         self.sessions.expire_all()
         self.faults.clear()
         self.counters.clear()

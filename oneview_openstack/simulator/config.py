@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from oneview_openstack.simulator.agents.settings import AgentSettings
 from oneview_openstack.simulator.errors import ApiError
 
 MINIMUM_API_VERSION = 120
@@ -27,6 +28,7 @@ class SimulatorConfig:
     idle_timeout: float = 24 * 3600.0  # seconds a session may stay unused
     max_page_size: int | None = None  # cap on members per page (exercises nextPageUri)
     tick_interval: float = 0.05  # seconds between background task advances
+    agents: AgentSettings = field(default_factory=AgentSettings)  # the virtual agents
 
 
 # What the operator API may change at run time, and the range of each.

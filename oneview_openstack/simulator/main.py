@@ -10,9 +10,18 @@ from pathlib import Path
 import orjson
 
 from oneview_openstack.simulator import openapi, resources, server, tls
+from oneview_openstack.simulator.agents.failures import Failures
+from oneview_openstack.simulator.agents.listener import AgentListener
+from oneview_openstack.simulator.agents.settings import (
+    DEFAULT_HEARTBEAT_INTERVAL,
+    AgentSettings,
+    checked_latencies,
+    parse_ironic_url,
+)
 from oneview_openstack.simulator.app import SimulatorApp
 from oneview_openstack.simulator.appliance import Appliance
 from oneview_openstack.simulator.config import DEFAULT_API_VERSION, SimulatorConfig
+from oneview_openstack.simulator.errors import ApiError
 from oneview_openstack.simulator.persistence import StateFileError
 from oneview_openstack.simulator.router import Router
 from oneview_openstack.simulator.seed import SeedError
@@ -40,7 +49,73 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--dump-openapi", type=Path, metavar="FILE", help="write the OpenAPI document and exit"
     )
-    return parser.parse_args(argv)
+    agents = parser.add_argument_group("virtual agents (ironic-python-agent per server)")
+    agents.add_argument("--ironic-url", help="Ironic's API the agents talk to (none: agents off)")
+    agents.add_argument(
+        "--agent-port", type=int, help="plain HTTP port Ironic sends commands to; 0 picks one"
+    )
+    agents.add_argument("--agent-port-file", type=Path, help="write the agents' port here")
+    agents.add_argument(
+        "--heartbeat-interval",
+        type=float,
+        default=DEFAULT_HEARTBEAT_INTERVAL,
+        help="seconds between two heartbeats of an agent",
+    )
+    agents.add_argument(
+        "--agent-latency",
+        action="append",
+        default=[],
+        metavar="NAME=SECONDS",
+        help="a command or step (or *) takes this long; repeatable",
+    )
+    agents.add_argument(
+        "--agent-fail",
+        action="append",
+        default=[],
+        metavar="NAME=MESSAGE",
+        help="the next run of a command or step fails with MESSAGE; repeatable",
+    )
+    agents.add_argument(
+        "--silent-agent",
+        action="append",
+        default=[],
+        metavar="SERVER_ID",
+        help="this server's agent never looks up nor heartbeats; repeatable",
+    )
+    args = parser.parse_args(argv)
+    try:
+        args.agents = agent_settings_from_args(args)
+    except (ApiError, ValueError) as error:
+        parser.error(str(getattr(error, "message", error)))
+    return args
+
+
+def agent_settings_from_args(args: argparse.Namespace) -> AgentSettings:
+    """The agents' settings from the flags; ValueError or ApiError on a bad one."""
+    if args.heartbeat_interval <= 0:
+        raise ValueError("--heartbeat-interval must be > 0")
+    latencies: dict[str, float] = {}
+    for entry in args.agent_latency:
+        name, sep, seconds = entry.partition("=")
+        if not sep:
+            raise ValueError(f"--agent-latency {entry!r}: expected NAME=SECONDS")
+        latencies[name.strip()] = float(seconds)
+    failures = []
+    for entry in args.agent_fail:
+        name, sep, message = entry.partition("=")
+        failures.append({"command": name.strip(), "message": message} if sep else {"command": name})
+    settings = AgentSettings(
+        ironic_url=parse_ironic_url(args.ironic_url),
+        heartbeat_interval=args.heartbeat_interval,
+        command_latency=checked_latencies(latencies),
+        failures=failures,
+        silent=list(args.silent_agent),
+        listen=args.agent_port is not None or args.ironic_url is not None,
+    )
+    check = Failures()
+    for failure in failures:
+        check.add(failure)
+    return settings
 
 
 def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
@@ -56,6 +131,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         api_version=args.api_version,
         idle_timeout=args.idle_timeout,
         max_page_size=args.max_page_size,
+        agents=args.agents,
     )
 
 
@@ -84,9 +160,18 @@ def main(argv: list[str] | None = None) -> int:
         scheme = "https"
         print(f"CA certificate: {paths.ca}", flush=True)
     print(f"OneView simulator listening on {scheme}://{_url_host(config.host)}:{port}", flush=True)
+    companions = []
+    if config.agents.listen:
+        agent_sock = server.listen(config.host, args.agent_port or 0)
+        agent_port = server.bound_port(agent_sock)
+        appliance.agents.callback_base = f"http://{_url_host(_reachable(config.host))}:{agent_port}"
+        companions.append((AgentListener(appliance.agents), agent_sock))
+        print(f"Virtual agents listening on {appliance.agents.callback_base}", flush=True)
+        if args.agent_port_file:
+            server.write_port_file(args.agent_port_file, agent_port)
     if args.port_file:
         server.write_port_file(args.port_file, port)
-    server.serve(SimulatorApp(appliance), sock, ssl_context, args.log_level)
+    server.serve(SimulatorApp(appliance), sock, ssl_context, args.log_level, companions)
     return 0
 
 
@@ -95,6 +180,11 @@ def _dump_openapi(path: Path, api_version: int) -> None:
     body = orjson.dumps(openapi.document(routes, api_version), option=orjson.OPT_INDENT_2)
     path.write_bytes(body + b"\n")
     print(f"OpenAPI document written to {path}", flush=True)
+
+
+def _reachable(host: str) -> str:
+    """The address Ironic calls the agents at: the listening one, loopback for a wildcard."""
+    return "127.0.0.1" if host in ("", "0.0.0.0", "::") else host  # noqa: S104 - compared
 
 
 def _url_host(host: str) -> str:

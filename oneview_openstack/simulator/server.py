@@ -7,15 +7,18 @@ being refused.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 import socket
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import uvicorn
+import uvloop
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 LOG = logging.getLogger(__name__)
@@ -83,9 +86,18 @@ def write_port_file(path: Path, port: int) -> None:
 
 
 def serve(
-    app: Any, sock: socket.socket, ssl_context: ssl.SSLContext | None, log_level: str
+    app: Any,
+    sock: socket.socket,
+    ssl_context: ssl.SSLContext | None,
+    log_level: str,
+    companions: Sequence[tuple[Any, socket.socket]] = (),
 ) -> None:
-    """Run until SIGINT/SIGTERM; the app's lifespan shutdown runs before returning."""
+    """Run until SIGINT/SIGTERM; the app's lifespan shutdown runs before returning.
+
+    ``companions`` are other ASGI apps (the virtual agents' listener), each served on its
+    own socket over plain HTTP, without lifespan, on the same event loop; they stop after
+    ``app`` does.
+    """
     config = uvicorn.Config(
         app,
         http=AbortableHttpToolsProtocol,
@@ -97,4 +109,41 @@ def serve(
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         ssl_context_factory=(lambda _config, _default: ssl_context) if ssl_context else None,
     )
-    uvicorn.Server(config).run(sockets=[sock])
+    if not companions:
+        uvicorn.Server(config).run(sockets=[sock])
+        return
+    others = [(_Companion(_companion_config(other, log_level)), s) for other, s in companions]
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(_serve_together(uvicorn.Server(config), sock, others))
+
+
+class _Companion(uvicorn.Server):
+    """A server that leaves the signals to the main one and stops when told."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _companion_config(app: Any, log_level: str) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
+        http="httptools",
+        lifespan="off",
+        access_log=False,
+        log_level=log_level.lower(),
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )
+
+
+async def _serve_together(
+    main: uvicorn.Server, sock: socket.socket, others: list[tuple[_Companion, socket.socket]]
+) -> None:
+    tasks = [asyncio.create_task(other.serve(sockets=[s])) for other, s in others]
+    try:
+        await main.serve(sockets=[sock])
+    finally:
+        for other, _ in others:
+            other.should_exit = True
+        await asyncio.gather(*tasks, return_exceptions=True)

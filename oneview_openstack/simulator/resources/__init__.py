@@ -7,6 +7,7 @@ from oneview_openstack.simulator.router import Blueprint
 
 def blueprints() -> list[Blueprint]:
     from oneview_openstack.simulator import openapi, operator
+    from oneview_openstack.simulator.agents import operator as agents_operator
     from oneview_openstack.simulator.resources import (
         appliance_info,
         connection_templates,
@@ -48,5 +49,6 @@ def blueprints() -> list[Blueprint]:
         interconnects.bp,
         uplink_sets.bp,
         operator.bp,
+        agents_operator.bp,
         openapi.bp,
     ]

@@ -4,15 +4,21 @@ A power request is a task: the server shows ``PoweringOn``/``PoweringOff``/
 ``Resetting`` while it runs, and the target state when it completes. While a
 profile is applied, edited or removed the appliance holds ``powerLock`` and
 refuses every power request with 409 ``POWER_CONTROL_NOT_ALLOWED``.
+
+What runs on a server (the virtual agents) hears of it through the appliance's
+``power_watchers``: a server *boots* when it comes on (from Off, or at the end of
+a reset) from the device ``boot.boot_device`` names, and *stops* when it goes
+off or a reset begins.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from oneview_openstack.simulator.errors import ApiError, bad_request
+from oneview_openstack.simulator.resources import boot
 from oneview_openstack.simulator.router import Blueprint, Ctx, Reply
 
 if TYPE_CHECKING:
@@ -37,6 +43,16 @@ class PowerControl(enum.StrEnum):
     PRESS_AND_HOLD = "PressAndHold"
     COLD_BOOT = "ColdBoot"
     RESET = "Reset"
+
+
+class PowerWatcher(Protocol):
+    """Hears servers boot and stop (``Appliance.power_watchers``)."""
+
+    def server_booted(self, server_uri: str, device: str | None) -> None:
+        """``server_uri`` came on and boots from ``device`` (see ``boot.boot_device``)."""
+
+    def server_stopped(self, server_uri: str) -> None:
+        """``server_uri`` went off, or a reset began: what ran on it is gone."""
 
 
 TRANSITIONAL = frozenset({PowerState.POWERING_ON, PowerState.POWERING_OFF, PowerState.RESETTING})
@@ -143,6 +159,8 @@ def request_power(ctx: Ctx, server: dict[str, Any], body: Any) -> Reply:
     }
     if power.during is not None:
         ctx.appliance.store.update(uri, {"powerState": power.during.value})
+    if power.during is PowerState.RESETTING:
+        _stopped(ctx.appliance, uri)
     return ctx.start_task(
         POWER_JOB,
         params,
@@ -157,12 +175,18 @@ def request_power(ctx: Ctx, server: dict[str, Any], body: Any) -> Reply:
 
 @bp.job(POWER_JOB, duration=10.0, steps=["Power control request sent.", "Power state changed."])
 def _finish_power(appliance: Appliance, params: dict[str, Any]) -> None:
-    if appliance.store.get(params["server"]) is None:
+    server = appliance.store.get(params["server"])
+    if server is None:
         return
     changes: dict[str, Any] = {"powerState": params["target"]}
+    device = boot.boot_device(appliance.store, server)
     if params.get("boots"):
         changes.update(_boot_consumes_one_time_device(appliance, params["server"]))
     appliance.store.update(params["server"], changes)
+    if params["target"] == PowerState.OFF:
+        _stopped(appliance, params["server"])
+    elif params.get("boots"):
+        _booted(appliance, params["server"], device)
 
 
 def _boot_consumes_one_time_device(appliance: Appliance, server_uri: str) -> dict[str, Any]:
@@ -193,9 +217,36 @@ def press_button(appliance: Appliance, server_uri: str, hold: bool) -> None:
     else:
         target = PowerState.ON
     changes: dict[str, Any] = {"powerState": target.value}
+    device = boot.boot_device(appliance.store, server)
     if target is PowerState.ON:
         changes.update(_boot_consumes_one_time_device(appliance, server_uri))
     appliance.store.update(server_uri, changes)
+    if target is PowerState.ON and current != PowerState.ON:
+        _booted(appliance, server_uri, device)
+    elif target is PowerState.OFF:
+        _stopped(appliance, server_uri)
+
+
+def shut_down(appliance: Appliance, server_uri: str) -> None:
+    """The operating system on the server powers it off (``poweroff``): Off at once, no task.
+
+    What a ramdisk does on ``standby.power_off``; OneView only sees the power state change.
+    """
+    server = appliance.store.get(server_uri)
+    if server is None or server.get("powerState") not in (PowerState.ON, PowerState.POWERING_OFF):
+        return
+    appliance.store.update(server_uri, {"powerState": PowerState.OFF.value})
+    _stopped(appliance, server_uri)
+
+
+def _booted(appliance: Appliance, server_uri: str, device: str | None) -> None:
+    for watcher in appliance.power_watchers:
+        watcher.server_booted(server_uri, device)
+
+
+def _stopped(appliance: Appliance, server_uri: str) -> None:
+    for watcher in appliance.power_watchers:
+        watcher.server_stopped(server_uri)
 
 
 def power_locked(server: dict[str, Any]) -> ApiError:
