@@ -12,4 +12,6 @@ Layers, from the wire inwards:
 - ``tasks``      asynchronous operations (202 + /rest/tasks/{id}) as persisted jobs.
 - ``store``      every document by URI; the one place state changes.
 - ``versions``   one canonical model rendered per request X-API-Version.
+- ``agents``     virtual ironic-python-agents on servers that boot from the network,
+                 with their own plain-HTTP listener for Ironic's commands.
 """

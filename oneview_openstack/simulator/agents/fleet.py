@@ -175,7 +175,7 @@ class Agents:
         try:
             found = await self._io(self._ironic.lookup, url, agent.addresses)
         except Exception as error:
-            agent.last_error = f"lookup: {error}"
+            agent.last_error = _short(f"lookup: {error}")
             return agent.backoff(interval)
         if not found.usable:
             agent.last_error = f"lookup: HTTP {found.status}, no usable token"
@@ -193,7 +193,7 @@ class Agents:
                 self._ironic.heartbeat, url, agent.node_uuid, agent.callback_url, agent.token
             )
         except Exception as error:
-            agent.last_error = f"heartbeat: {error}"
+            agent.last_error = _short(f"heartbeat: {error}")
             return agent.backoff(interval)
         agent.last_heartbeat = {"at": self._appliance.clock.iso(), "status": status}
         if status in (202, 409):  # accepted, or the node is locked: again next time
@@ -379,6 +379,10 @@ class Agents:
     @staticmethod
     def _disk(doc: dict[str, Any]) -> dict[str, Any]:
         return {key: value for key, value in doc.items() if key != "uri"}
+
+
+def _short(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _server_id(server_uri: str) -> str:
