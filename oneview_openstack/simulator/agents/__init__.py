@@ -7,7 +7,8 @@ own agent-based deploy runs against the simulator with no ramdisk, DHCP or TFTP.
 
 - ``fleet``     the agents: born on a network boot, dead at power off; the loops.
 - ``agent``     one live agent's state (token, node, commands).
-- ``commands``  the IPA commands and their answers.
+- ``execution`` running a command: busy, injected failures, latency, the steps' work.
+- ``commands``  the IPA commands, their answers and errors.
 - ``image``     ``write_image``: download and verify the image.
 - ``disks``     what was written on each server's disk (internal store documents).
 - ``ironic``    lookup and heartbeat over HTTP.

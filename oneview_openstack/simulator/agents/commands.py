@@ -56,6 +56,18 @@ class Status:
     FAILED = "FAILED"
 
 
+class AgentRefusal(Exception):
+    """Ironic's request to an agent is refused: ``status`` and IPA's ``faultstring``."""
+
+    def __init__(self, status: int, faultstring: str) -> None:
+        super().__init__(faultstring)
+        self.status = status
+        self.faultstring = faultstring
+
+    def body(self) -> dict[str, str]:
+        return {"faultcode": "Client", "faultstring": self.faultstring}
+
+
 class CommandFailed(Exception):
     """A command failed; ``details`` is what Ironic records as the node's last_error."""
 

@@ -24,14 +24,15 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from oneview_openstack.simulator.agents import commands, disks, image, nics
+from oneview_openstack.simulator.agents import disks, nics
 from oneview_openstack.simulator.agents.agent import Agent
-from oneview_openstack.simulator.agents.commands import Command, CommandFailed
+from oneview_openstack.simulator.agents.commands import AgentRefusal
+from oneview_openstack.simulator.agents.execution import CommandRunner
 from oneview_openstack.simulator.agents.failures import Failures
 from oneview_openstack.simulator.agents.ironic import HttpIronic, IronicApi
 from oneview_openstack.simulator.agents.settings import AgentSettings, apply_changes
 from oneview_openstack.simulator.errors import ApiError
-from oneview_openstack.simulator.resources import boot, power
+from oneview_openstack.simulator.resources import boot
 
 if TYPE_CHECKING:
     from oneview_openstack.simulator.appliance import Appliance
@@ -41,18 +42,6 @@ LOG = logging.getLogger(__name__)
 POOL_THREADS = 8
 BOOT_HISTORY = 10
 T = TypeVar("T")
-
-
-class AgentRefusal(Exception):
-    """Ironic's request to an agent is refused: ``status`` and IPA's ``faultstring``."""
-
-    def __init__(self, status: int, faultstring: str) -> None:
-        super().__init__(faultstring)
-        self.status = status
-        self.faultstring = faultstring
-
-    def body(self) -> dict[str, str]:
-        return {"faultcode": "Client", "faultstring": self.faultstring}
 
 
 class Agents:
@@ -70,6 +59,7 @@ class Agents:
         self._boots: dict[str, list[dict[str, Any]]] = {}  # server id -> its last boots
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pool: ThreadPoolExecutor | None = None
+        self._runner = CommandRunner(appliance, settings, self.failures, self._io)
         self._apply_flags()
 
     @property
@@ -224,83 +214,7 @@ class Agents:
 
     async def run_command(self, agent: Agent, body: Any, wait: bool) -> dict[str, Any]:
         """Run ``{"name", "params"}``: the command's result (IPA's shape), or AgentRefusal."""
-        name = body.get("name") if isinstance(body, dict) else None
-        params = (body.get("params") if isinstance(body, dict) else None) or {}
-        if not commands.is_known(name) or not isinstance(params, dict):
-            raise AgentRefusal(400, f"Invalid command: Unknown command: {name}")
-        running = agent.running()
-        if running is not None:
-            raise AgentRefusal(409, f"Agent is busy: {running.name} is still running.")
-        assert isinstance(name, str)
-        command = Command(name)
-        agent.commands.append(command)
-        names = commands.names_of(name, params)
-        latency = self.settings.latency(names)
-        failure = self.failures.take(agent.server_id, names)
-        if name in commands.ASYNC_COMMANDS:
-            work = asyncio.get_running_loop().create_task(
-                self._finish(agent, command, params, latency, failure)
-            )
-            agent.work = work
-            if wait:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await asyncio.shield(work)
-            return command.describe()
-        if latency:
-            await asyncio.sleep(latency)
-        if failure is not None:
-            command.fail(CommandFailed(failure))
-        else:
-            command.succeed(commands.sync_result(name, agent.commands))
-        return command.describe()
-
-    async def _finish(
-        self,
-        agent: Agent,
-        command: Command,
-        params: dict[str, Any],
-        latency: float,
-        failure: str | None,
-    ) -> None:
-        """An asynchronous command: its work, then its result, then a heartbeat at once."""
-        if latency:
-            await asyncio.sleep(latency)
-        try:
-            if failure is not None:
-                raise CommandFailed(failure)
-            command.succeed(await self._execute(agent, command.name, params))
-        except CommandFailed as error:
-            command.fail(error)
-        except Exception as error:
-            LOG.exception("Agent of server %s: %s failed", agent.server_uri, command.name)
-            command.fail(CommandFailed(f"{type(error).__name__}: {error}"))
-        agent.work = None
-        agent.wake.set()
-        if command.name == "standby.power_off" and command.status == commands.Status.SUCCEEDED:
-            power.shut_down(self._appliance, agent.server_uri)  # which kills this agent
-            self._appliance.store.commit()
-
-    async def _execute(self, agent: Agent, name: str, params: dict[str, Any]) -> Any:
-        if name not in commands.STEP_COMMANDS:
-            return None  # image.install_bootloader, standby.power_off
-        step = params.get("step") or {}
-        step_name = step.get("step")
-        store, clock = self._appliance.store, self._appliance.clock
-        if step_name == "erase_devices_metadata":
-            disks.record_erase(store, clock, agent.server_uri, agent.node_uuid)
-        elif step_name == "write_image":
-            info = (step.get("args") or {}).get("image_info") or {}
-            written = await self._io(image.write_image, info)
-            if not agent.alive:
-                raise asyncio.CancelledError
-            disks.record_write(store, clock, agent.server_uri, written, agent.node_uuid)
-        else:
-            raise CommandFailed(
-                f"The virtual agent has no step {step_name!r}; it has {', '.join(commands.STEPS)}.",
-                "UnknownStep",
-            )
-        store.commit()
-        return commands.step_result(name, step, None)
+        return await self._runner.run(agent, body, wait)
 
     # -- the operator API --------------------------------------------------------------------
 

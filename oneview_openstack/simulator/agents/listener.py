@@ -23,7 +23,8 @@ from urllib.parse import parse_qs
 
 import orjson
 
-from oneview_openstack.simulator.agents.fleet import AgentRefusal, Agents
+from oneview_openstack.simulator.agents.commands import AgentRefusal
+from oneview_openstack.simulator.agents.fleet import Agents
 
 LOG = logging.getLogger(__name__)
 
