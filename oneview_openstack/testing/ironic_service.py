@@ -16,11 +16,18 @@ that a hardware type could not be registered (Ironic itself keeps running in tha
 sqlite takes one writer at a time: under concurrent clients Ironic answers HTTP 500
 ("database is locked"). Give ``database_url`` (an empty MySQL/MariaDB database, e.g. from
 :class:`.mariadb.MariaDBServer`) for those tests and benchmarks.
+
+``pxe=True`` sets Ironic up for the ``pxe`` and ``ipxe`` boot interfaces (enabled beside the
+others; see :class:`PxeRoots`): a TFTP root, an HTTP root and the image caches in
+``workdir``, no DHCP (``[dhcp] dhcp_provider = none``), and a small deploy kernel and ramdisk
+as ``file://`` URLs. Nothing serves TFTP or HTTP: an emulated agent stands for the ramdisk
+that would boot, and tests read the files Ironic writes (:meth:`PxeRoots.node_files`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib.metadata
 import shutil
 import sqlite3
@@ -71,6 +78,9 @@ DEFAULT_INTERFACES: Mapping[str, tuple[str, ...]] = {
 
 DEFAULT_HARDWARE_TYPES = ("oneview", "fake-hardware")
 
+# Boot interfaces that network-boot the ramdisk from files Ironic writes (pxe=True).
+PXE_BOOT_INTERFACES = ("pxe", "ipxe")
+
 # Log lines after which Ironic never serves its API although the process stays up.
 FATAL_LOG_MARKERS = (
     "Failed to register hardware types",
@@ -109,6 +119,8 @@ class IronicService(ServiceHarness):
     :param startup_timeout: seconds to wait for the API to list the hardware types.
     :param database_url: an empty MySQL/MariaDB database to use instead of the default, a
         sqlite file in ``workdir``; ``start()`` creates Ironic's schema in it.
+    :param pxe: enable the ``pxe`` and ``ipxe`` boot interfaces, with the roots, caches and
+        deploy images of :attr:`pxe_roots` in ``workdir``.
     """
 
     def __init__(
@@ -123,10 +135,15 @@ class IronicService(ServiceHarness):
         debug: bool = False,
         startup_timeout: float = 60.0,
         database_url: str | None = None,
+        pxe: bool = False,
     ) -> None:
         self.workdir = Path(workdir)
         self.hardware_types = _registered_hardware_types(hardware_types)
         self.interfaces = _merge_interfaces(interfaces or {})
+        self.pxe_roots = PxeRoots(self.workdir / "pxe", free_port()) if pxe else None
+        if self.pxe_roots is not None:
+            boot = self.interfaces["boot"]
+            self.interfaces["boot"] = (*boot, *(n for n in PXE_BOOT_INTERFACES if n not in boot))
         self.oneview = dict(oneview or {})
         self.conductor = dict(conductor or {})
         self.sections = {name: dict(opts) for name, opts in (sections or {}).items()}
@@ -151,6 +168,8 @@ class IronicService(ServiceHarness):
         """Write the config, create the schema, start Ironic and wait until it is ready."""
         started = time.monotonic()
         self.workdir.mkdir(parents=True, exist_ok=True)
+        if self.pxe_roots is not None:
+            self.pxe_roots.create()
         self.write_config()
         self._create_schema()
         self._process = ServiceProcess(
@@ -242,6 +261,9 @@ class IronicService(ServiceHarness):
         }
         if self.oneview:
             sections["oneview"] = dict(self.oneview)
+        if self.pxe_roots is not None:
+            for name, options in self.pxe_roots.config_sections().items():
+                sections.setdefault(name, {}).update(options)
         for name, options in self.sections.items():
             sections.setdefault(name, {}).update(options)
         return sections
@@ -286,6 +308,100 @@ class IronicService(ServiceHarness):
             if any(marker in line for marker in FATAL_LOG_MARKERS):
                 return f"logged a fatal error: {line.strip()}"
         return None
+
+
+@dataclasses.dataclass(frozen=True)
+class PxeRoots:
+    """What a ``pxe``/``ipxe``-booting Ironic needs on its conductor, under one directory.
+
+    - ``tftpboot``: ``[pxe] tftp_root``. ``prepare_ramdisk`` writes ``<node uuid>/config``
+      (the node's PXE config: GRUB's syntax in UEFI mode, PXELINUX's in BIOS mode), links to
+      it named after each PXE-enabled port's MAC (``pxelinux.cfg/01-<mac>``,
+      ``grub.cfg-01-<mac>``, ``<mac>.conf``), and the deploy kernel and ramdisk it serves
+      (``<node uuid>/deploy_kernel``, ``deploy_ramdisk``); ``clean_up_ramdisk`` removes them.
+    - ``httpboot``: ``[deploy] http_root``, where ``ipxe`` writes the same (its config in
+      iPXE's syntax, links ``pxelinux.cfg/<mac>``) and its ``boot.ipxe`` script;
+      ``[deploy] http_url`` names a loopback port nothing listens on.
+    - ``master_images``, ``instance_master``, ``images``: Ironic's image caches
+      (``[pxe] tftp_master_path``, ``instance_master_path``, ``images_path``).
+    - ``deploy-images/deploy.kernel``, ``deploy.ramdisk``: a few bytes each, the
+      ``[conductor] deploy_kernel`` and ``deploy_ramdisk`` of every node, as ``file://``
+      URLs. Ironic 39 accepts a ``file://`` URL only under ``[conductor]
+      file_url_allowed_paths`` (default ``/var/lib/ironic``), so that option names this
+      directory; the conductor then hard-links the file into its cache (no server, no
+      download). An ``http://`` URL works as well (HEAD, then GET into the cache), but needs
+      a server for the run.
+    - no DHCP: ``[dhcp] dhcp_provider = none`` (the harness's default), so Ironic writes no
+      DHCP options and, in UEFI mode, no per-IP GRUB links.
+    """
+
+    root: Path
+    http_port: int
+
+    @property
+    def tftp_root(self) -> Path:
+        return self.root / "tftpboot"
+
+    @property
+    def http_root(self) -> Path:
+        return self.root / "httpboot"
+
+    @property
+    def http_url(self) -> str:
+        return f"http://{LOOPBACK}:{self.http_port}"
+
+    @property
+    def deploy_kernel(self) -> Path:
+        return self.root / "deploy-images" / "deploy.kernel"
+
+    @property
+    def deploy_ramdisk(self) -> Path:
+        return self.root / "deploy-images" / "deploy.ramdisk"
+
+    def create(self) -> None:
+        """The directories, and the deploy kernel and ramdisk (a few bytes each)."""
+        for directory in (self.tftp_root, self.http_root, self.deploy_kernel.parent):
+            directory.mkdir(parents=True, exist_ok=True)
+        self.deploy_kernel.write_bytes(b"emulated deploy kernel\n")
+        self.deploy_ramdisk.write_bytes(b"emulated deploy ramdisk\n")
+
+    def config_sections(self) -> dict[str, dict[str, object]]:
+        return {
+            "pxe": {
+                "tftp_root": self.tftp_root,
+                "tftp_master_path": self.root / "master_images",
+                "instance_master_path": self.root / "instance_master",
+                "images_path": self.root / "images",
+                "tftp_server": LOOPBACK,
+            },
+            "deploy": {"http_root": self.http_root, "http_url": self.http_url},
+            "dhcp": {"dhcp_provider": "none"},
+            "conductor": {
+                "deploy_kernel": self.deploy_kernel.as_uri(),
+                "deploy_ramdisk": self.deploy_ramdisk.as_uri(),
+                "file_url_allowed_paths": self.deploy_kernel.parent,
+            },
+        }
+
+    def node_files(self, node_uuid: str, macs: Sequence[str] = ()) -> list[str]:
+        """What Ironic wrote for the node (paths relative to :attr:`root`, sorted): its
+        directory in both roots, and the MAC-named links of ``macs`` to its config."""
+        found = []
+        for base in (self.tftp_root, self.http_root):
+            node_dir = base / node_uuid
+            if node_dir.is_dir():
+                found += node_dir.rglob("*")
+            for mac in macs:
+                dashed = mac.lower().replace(":", "-")
+                for name in (
+                    f"pxelinux.cfg/01-{dashed}",
+                    f"pxelinux.cfg/{dashed}",
+                    f"grub.cfg-01-{dashed}",
+                    f"{mac.lower()}.conf",
+                ):
+                    if (base / name).is_symlink() or (base / name).exists():
+                        found.append(base / name)
+        return sorted(str(path.relative_to(self.root)) for path in found)
 
 
 def _registered_hardware_types(names: Sequence[str]) -> tuple[str, ...]:
