@@ -386,7 +386,7 @@ class PxeRoots:
     def node_files(self, node_uuid: str, macs: Sequence[str] = ()) -> list[str]:
         """What Ironic wrote for the node (paths relative to :attr:`root`, sorted): its
         directory in both roots, and the MAC-named links of ``macs`` to its config."""
-        found = []
+        found: list[Path] = []
         for base in (self.tftp_root, self.http_root):
             node_dir = base / node_uuid
             if node_dir.is_dir():
