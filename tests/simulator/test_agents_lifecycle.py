@@ -7,6 +7,9 @@ import asyncio
 from oneview_openstack.simulator.agents import disks
 from oneview_openstack.simulator.agents.image import Image
 from oneview_openstack.simulator.agents.ironic import MASKED_TOKEN, Lookup
+from oneview_openstack.simulator.agents.settings import AgentSettings
+from oneview_openstack.simulator.appliance import Appliance
+from oneview_openstack.simulator.config import SimulatorConfig
 from oneview_openstack.simulator.resources import boot
 
 from .agent_support import BLADE, BLADE_ON, CALLBACK, IRONIC, NODE, RACK, TOKEN, Rig, until
@@ -255,3 +258,27 @@ def test_silent_agents_and_failures_can_be_set_by_flag() -> None:
     )
     assert rig.agents.silent == {"some-server"}
     assert rig.agents.failures.describe()[0]["times"] == 2
+
+
+def test_what_was_written_survives_a_restart_through_the_state_file(tmp_path) -> None:
+    def appliance() -> Appliance:
+        config = SimulatorConfig(
+            time_scale=0.0,
+            state_file=tmp_path / "state.json",
+            agents=AgentSettings(ironic_url=IRONIC),
+        )
+        return Appliance(config)
+
+    first = appliance()
+    server_uri = next(first.store.iter("server-hardware"))["uri"]
+    image = Image("http://images/disk.raw", "sha256", "ab" * 32, 1024, None, "raw")
+    written = disks.record_write(first.store, first.clock, server_uri, image, NODE)
+    first.store.commit()
+    first.close()
+
+    second = appliance()
+
+    assert disks.image_on(second.store, server_uri.rsplit("/", 1)[-1]) == written
+    second.reset()
+    assert disks.all_disks(second.store) == []
+    second.close()
