@@ -97,7 +97,7 @@ class Agents:
                 entry["image"] = written
             history = self._boots.setdefault(server_id, [])
             history[:] = [*history, entry][-BOOT_HISTORY:]
-        LOG.info("Server %s booted from %s: runs %s", server_uri, device or "firmware", runs)
+            LOG.info("Server %s booted from %s: runs %s", server_uri, device or "disk", runs)
 
     def server_stopped(self, server_uri: str) -> None:
         self._kill(_server_id(server_uri))
