@@ -11,6 +11,21 @@ boot. So:
 - otherwise (server on, or no profile yet) it is kept in
   ``driver_internal_info/oneview_pending_boot_device`` and applied by the next power on or
   reboot, while the server is off (and by the deploy interface once it created a profile).
+
+Boot mode: the node's template decides it. OneView applies the template's ``bootMode`` with
+the profile, and a profile with another mode is no longer compliant with its template (which
+a deploy refuses), so:
+
+- a deploy that asks for another mode than the template's (``boot_mode`` in
+  ``instance_info/capabilities`` or ``properties/capabilities``) is refused at validation
+  (:func:`check_requested_boot_mode`), and the management interface's ``set_boot_mode``
+  refuses any mode but the template's;
+- once Ironic applied a profile, Ironic's record of the node's boot mode follows it
+  (:func:`follow_profile_boot_mode`): ``boot_mode`` and the ``deploy_boot_mode`` its boot
+  mode sync remembers, so the PXE config Ironic writes (GRUB for UEFI, PXELINUX for BIOS)
+  is the one the server boots in, even after the template's mode changed;
+- a template that leaves the boot mode unmanaged leaves it to the server's firmware: Ironic
+  uses the mode it is asked for or its ``[deploy] default_boot_mode``.
 """
 
 from __future__ import annotations
@@ -18,10 +33,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ironic.common import boot_devices, boot_modes
+from ironic.common import boot_devices, boot_modes, exception
+from ironic.common import utils as ironic_utils
 
 from oneview_openstack import client
-from oneview_openstack.ironic_driver import facts, ownership
+from oneview_openstack.ironic_driver import checks, common, facts, ownership
 
 LOG = logging.getLogger(__name__)
 
@@ -44,6 +60,8 @@ CAPABILITIES = {device: str(value) for device, value in PROFILE_DEVICES.items()}
 
 FROM_BOOT_MODE = facts.FROM_BOOT_MODE
 TO_BOOT_MODE = {boot_modes.LEGACY_BIOS: client.BootMode.BIOS, boot_modes.UEFI: client.BootMode.UEFI}
+# driver_internal_info: the boot mode Ironic's boot mode sync settled on for the deploy.
+DEPLOY_BOOT_MODE = "deploy_boot_mode"
 
 
 template_boot_mode = facts.template_boot_mode
@@ -107,3 +125,61 @@ def apply_pending(
     write_order(ov, server.server_profile_uri, device)
     set_pending(task, None)
     return True
+
+
+# -- boot mode --------------------------------------------------------------------------------
+
+
+def requested_boot_mode(node: Any) -> tuple[str, str] | None:
+    """The boot mode the node's deploy asks for and the field that says so, as Ironic reads
+    them: ``instance_info/capabilities`` (``secure_boot:true`` means uefi), then
+    ``properties/capabilities``; ``None`` when nothing asks."""
+    instance = ironic_utils.parse_instance_info_capabilities(node)
+    if str(instance.get("secure_boot", "")).lower() == "true":
+        return boot_modes.UEFI, "instance_info/capabilities secure_boot"
+    if instance.get("boot_mode"):
+        return str(instance["boot_mode"]).lower(), "instance_info/capabilities boot_mode"
+    asked = common.node_capabilities(node).get(facts.BOOT_MODE)
+    if asked:
+        return asked.lower(), "properties/capabilities boot_mode"
+    return None
+
+
+def check_requested_boot_mode(node: Any, template: client.ServerProfileTemplate) -> None:
+    """Refuse a deploy that asks for another boot mode than the one its template sets.
+
+    :raises: InvalidParameterValue naming the field, the mode asked, the template and its
+        mode.
+    """
+    template_mode = template_boot_mode(template)
+    requested = requested_boot_mode(node)
+    if template_mode is None or requested is None or requested[0] == template_mode:
+        return
+    mode, field = requested
+    raise exception.InvalidParameterValue(
+        f"Node {node.uuid}: {field} asks for boot mode {mode!r}, but its template "
+        f"{checks.label(template)} sets {template_mode!r}, which OneView applies with the "
+        f"server profile; allowed: {template_mode!r}, or a node whose template has the boot "
+        "mode wanted."
+    )
+
+
+def follow_profile_boot_mode(task: Any, profile: client.ServerProfile) -> None:
+    """Ironic's record of the node's boot mode is now the one of the profile it applied.
+
+    ``boot_mode`` (what the API shows) and ``driver_internal_info/deploy_boot_mode`` (what
+    Ironic's boot mode sync falls back to) take the profile's mode, so the sync that
+    ``prepare_ramdisk`` runs finds Ironic and the server agreeing, even when the template's
+    mode changed since Ironic last recorded one. A profile that leaves the boot mode
+    unmanaged changes nothing: the mode is the firmware's, unknown to OneView.
+    """
+    node = task.node
+    mode = template_boot_mode(profile)
+    if mode is None:
+        return
+    if (node.driver_internal_info or {}).get(DEPLOY_BOOT_MODE) != mode:
+        node.set_driver_internal_info(DEPLOY_BOOT_MODE, mode)
+    if node.boot_mode != mode:
+        LOG.info("Node %s: boot mode %s, as its server profile %s", node.uuid, mode, profile.uri)
+        node.boot_mode = mode
+    node.save()

@@ -9,8 +9,11 @@ deploy, with the profile lifecycle of :mod:`profiles` around them:
 - ``tear_down_cleaning`` removes it, and so does ``tear_down`` when no automated cleaning
   follows (otherwise cleaning runs on the same profile and removes it at the end);
 - ``validate`` refuses a deploy whose instance requires a firmware baseline the node's template
-  does not install; ``prepare`` also refuses a profile no longer compliant with its template
-  (see :mod:`requirements`).
+  does not install, or another boot mode than the template's; ``prepare`` also refuses a
+  profile no longer compliant with its template (see :mod:`requirements`);
+- once the profile is applied, Ironic's record of the node's boot mode is the profile's, so
+  the boot interface's ``prepare_ramdisk`` (PXE config, boot mode sync) works in the mode the
+  server boots in (see :mod:`boot_devices`).
 
 Cleaning that cannot get the server because a OneView user holds it records
 ``driver_internal_info/oneview_allocation_error``: the dynamic-allocation periodic task moves
@@ -26,7 +29,14 @@ from ironic.common import exception, states
 from ironic.conductor import utils as manager_utils
 from ironic.drivers.modules import agent, ramdisk
 
-from oneview_openstack.ironic_driver import common, errors, profiles, requirements, transitions
+from oneview_openstack.ironic_driver import (
+    boot_devices,
+    common,
+    errors,
+    profiles,
+    requirements,
+    transitions,
+)
 
 LOG = logging.getLogger(__name__)
 
@@ -38,15 +48,17 @@ class OneViewDeployMixin:
         return {**super().get_properties(), **common.COMMON_PROPERTIES}  # type: ignore[misc]
 
     def validate(self, task: Any) -> None:
-        """The node's OneView settings, the parent's checks, and the firmware requirement.
+        """The node's OneView settings, the parent's checks, the boot mode asked for and the
+        firmware requirement.
 
         :raises: MissingParameterValue, InvalidParameterValue.
         """
         validated = common.validate_node(task, require_template=True)
         super().validate(task)  # type: ignore[misc]
+        assert validated.template is not None
+        boot_devices.check_requested_boot_mode(task.node, validated.template)
         if requirements.required_baseline(task.node) is not None:
             settings = validated.settings
-            assert validated.template is not None
             with errors.translated(task.node, "checking the firmware", settings.connection):
                 requirements.check_firmware(
                     task.node, common.get_client(settings), validated.template
@@ -83,7 +95,7 @@ class OneViewDeployMixin:
         """
         node = task.node
         try:
-            profiles.allocate(task, "applying a server profile for cleaning")
+            profile = profiles.allocate(task, "applying a server profile for cleaning")
         except errors.ServerInUseByOneView as error:
             node.set_driver_internal_info(profiles.ALLOCATION_ERROR, str(error))
             node.save()
@@ -92,6 +104,7 @@ class OneViewDeployMixin:
             raise exception.NodeCleaningFailure(node=node.uuid, reason=str(error)) from error
         if node.del_driver_internal_info(profiles.ALLOCATION_ERROR) is not None:
             node.save()
+        boot_devices.follow_profile_boot_mode(task, profile)
         result: str | None = super().prepare_cleaning(task)  # type: ignore[misc]
         return result
 
@@ -128,6 +141,7 @@ def _allocate_for_deploy(task: Any) -> bool:
         profile = profiles.allocate(task, "applying a server profile for deployment")
     except (errors.OneViewError, exception.InvalidParameterValue) as error:
         raise exception.InstanceDeployFailure(str(error)) from error
+    boot_devices.follow_profile_boot_mode(task, profile)
     # A recorded profile that is gone, or an unrecorded one adopted, counts as created.
     return not common.same_uri(profile.uri, recorded)
 

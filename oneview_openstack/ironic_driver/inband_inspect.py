@@ -18,7 +18,7 @@ from typing import Any
 from ironic.common import exception
 from ironic.drivers.modules.inspector import agent as inspector_agent
 
-from oneview_openstack.ironic_driver import common, errors, profiles
+from oneview_openstack.ironic_driver import boot_devices, common, errors, profiles
 
 LOG = logging.getLogger(__name__)
 
@@ -43,11 +43,12 @@ class OneViewAgentInspect(inspector_agent.AgentInspect):
         """
         node = task.node
         try:
-            profiles.allocate(task, "applying a server profile for in-band inspection")
+            profile = profiles.allocate(task, "applying a server profile for in-band inspection")
         except (errors.OneViewError, exception.InvalidParameterValue) as error:
             raise exception.HardwareInspectionFailure(error=str(error)) from error
         node.set_driver_internal_info(INSPECTION_PROFILE, True)
         node.save()
+        boot_devices.follow_profile_boot_mode(task, profile)
         try:
             result: str = super().inspect_hardware(task)
         except Exception:

@@ -111,13 +111,19 @@ class OneViewManagement(base.ManagementInterface):
 
     @task_manager.require_exclusive_lock
     def set_boot_mode(self, task: Any, mode: str) -> None:
-        """Set the boot mode in Ironic's profile (the server must be off).
+        """Accept the boot mode of the node's template; put it back into Ironic's profile if
+        the profile lost it (the server must then be off).
 
-        Before Ironic applied a profile, the boot mode is the template's (the profile will be
-        made from it): asking for that one is accepted, any other is an error.
+        OneView applies the template's boot mode with the profile, and a profile with
+        another one is no longer compliant with its template (which a deploy refuses), so
+        the template decides (see :func:`boot_devices.check_requested_boot_mode`).
 
-        :raises: InvalidParameterValue for a mode other than bios or uefi, or one the node's
-            template does not set while no profile is applied.
+        :raises: InvalidParameterValue for a mode other than bios or uefi, another mode than
+            the template's, or a node without a template.
+        :raises: UnsupportedDriverExtension when the template leaves the boot mode
+            unmanaged: OneView does not set it, the server boots in its firmware's mode
+            (Ironic's boot mode sync then assumes the firmware is already in its mode).
+        :raises: ServerInUseByOneView when a OneView user owns the server.
         :raises: OneViewError when OneView refuses the change.
         """
         if mode not in boot_devices.TO_BOOT_MODE:
@@ -131,10 +137,14 @@ class OneViewManagement(base.ManagementInterface):
         with errors.translated(task.node, doing, settings.connection):
             server = ov.server_hardware.get(settings.server_hardware_uri)
             common.refuse_if_in_use_by_oneview(task, settings, server, doing)
-            if server.server_profile_uri is None:
-                _check_template_boot_mode(task, ov, settings, mode)
-                return
-            ov.server_profiles.modify(server.server_profile_uri, lambda p: _with_boot_mode(p, mode))
+            template_uri = settings.server_profile_template_uri
+            template = ov.server_profile_templates.get(template_uri) if template_uri else None
+            _check_template_boot_mode(task, template, mode)
+            if server.server_profile_uri is None or template is None:
+                return  # the profile will be made from the template, with its mode
+            ov.server_profiles.modify(
+                server.server_profile_uri, lambda p: _with_boot_mode_of(p, template)
+            )
 
     # -- the rest ----------------------------------------------------------------------------
 
@@ -195,28 +205,39 @@ def _set_persistent(
 
 
 def _check_template_boot_mode(
-    task: Any, ov: client.OneViewClient, settings: common.NodeSettings, mode: str
+    task: Any, template: client.ServerProfileTemplate | None, mode: str
 ) -> None:
-    template_uri = settings.server_profile_template_uri
-    template = ov.server_profile_templates.get(template_uri) if template_uri else None
+    node = task.node
     if template is None:
-        where = "the node names no template"
-    else:
-        template_mode = boot_devices.template_boot_mode(template)
-        if template_mode == mode:
-            return
-        where = f"template {checks.label(template)} sets {template_mode!r}"
-    raise exception.InvalidParameterValue(
-        f"Node {task.node.uuid}: boot mode {mode!r} cannot be set before Ironic applies a "
-        f"server profile, and {where}; allowed: the template's boot mode (or use a template "
-        "with the boot mode wanted)."
-    )
+        raise exception.InvalidParameterValue(
+            f"Node {node.uuid}: boot mode {mode!r} cannot be set: the node names no server "
+            "profile template, and OneView sets a server's boot mode only through the profile "
+            "made from one; allowed: set driver_info/server_profile_template_uri."
+        )
+    template_mode = boot_devices.template_boot_mode(template)
+    if template_mode is None:
+        raise exception.UnsupportedDriverExtension(
+            f"Node {node.uuid}: boot mode {mode!r} cannot be set through OneView: template "
+            f"{checks.label(template)} leaves the boot mode unmanaged, so the server boots in "
+            "the mode its firmware is set to. Set it in the firmware, or use a template that "
+            "manages the boot mode."
+        )
+    if template_mode != mode:
+        raise exception.InvalidParameterValue(
+            f"Node {node.uuid}: boot mode {mode!r} is not the boot mode of its template "
+            f"{checks.label(template)}, which sets {template_mode!r} (OneView applies it with "
+            f"the server profile); allowed: {template_mode!r}, or a template with the boot "
+            "mode wanted."
+        )
 
 
-def _with_boot_mode(profile: client.ServerProfile, mode: str) -> bool:
+def _with_boot_mode_of(
+    profile: client.ServerProfile, template: client.ServerProfileTemplate
+) -> bool:
+    """The template's boot mode back into the profile (False: it has it already)."""
     current = profile.data.setdefault("bootMode", {})
-    wanted = boot_devices.TO_BOOT_MODE[mode]
-    if current.get("manageMode") and boot_devices.FROM_BOOT_MODE.get(profile.boot_mode) == mode:
+    wanted = template.get("bootMode") or {}
+    if current.get("manageMode") and current.get("mode") == wanted.get("mode"):
         return False
-    current.update(manageMode=True, mode=str(wanted))
+    current.update(manageMode=True, mode=wanted.get("mode"))
     return True

@@ -8,7 +8,7 @@ import pytest
 from ironic.common import exception, states
 from ironic.conductor import task_manager
 
-from oneview_openstack.ironic_driver import common, deploy, fake_agent, profiles
+from oneview_openstack.ironic_driver import boot_devices, common, deploy, fake_agent, profiles
 
 from .. import oneview_seed
 from ..oneview_seed import OneViewSide
@@ -80,6 +80,48 @@ class DeployTestCase(OneViewTestCase):
         ):
             task.driver.deploy.validate(task)
 
+    def test_validate_refuses_another_boot_mode_than_the_templates(self) -> None:
+        node = self.node_in(states.AVAILABLE, properties={"capabilities": "boot_mode:bios"})
+
+        with (
+            task_manager.acquire(self.context, node.uuid) as task,
+            pytest.raises(exception.InvalidParameterValue) as caught,
+        ):
+            task.driver.deploy.validate(task)
+
+        message = str(caught.value)
+        assert "properties/capabilities boot_mode asks for boot mode 'bios'" in message
+        assert f"template '{oneview_seed.TEMPLATE}'" in message
+        assert "sets 'uefi'" in message
+        assert self.carried_profile() is None
+
+    def test_validate_refuses_what_the_instance_asks_for_first(self) -> None:
+        info = {**IMAGE, "capabilities": {"boot_mode": "bios"}}
+        node = self.node_in(states.AVAILABLE, instance_info=info)
+
+        with (
+            task_manager.acquire(self.context, node.uuid) as task,
+            pytest.raises(exception.InvalidParameterValue, match="instance_info/capabilities"),
+        ):
+            task.driver.deploy.validate(task)
+
+    def test_validate_accepts_the_templates_boot_mode(self) -> None:
+        info = {**IMAGE, "capabilities": {"boot_mode": "uefi"}}
+        node = self.node_in(
+            states.AVAILABLE, instance_info=info, properties={"capabilities": "boot_mode:uefi"}
+        )
+
+        with task_manager.acquire(self.context, node.uuid) as task:
+            task.driver.deploy.validate(task)
+
+    def test_validate_accepts_any_boot_mode_when_the_template_leaves_it_unmanaged(self) -> None:
+        template = self.seed.template(oneview_seed.TEMPLATE)
+        self.side.edit(template, bootMode={"manageMode": False, "mode": None})
+        node = self.node_in(states.AVAILABLE, properties={"capabilities": "boot_mode:bios"})
+
+        with task_manager.acquire(self.context, node.uuid) as task:
+            task.driver.deploy.validate(task)
+
     # -- deploy -----------------------------------------------------------------------
 
     def test_prepare_for_deployment_applies_the_profile(self) -> None:
@@ -90,6 +132,30 @@ class DeployTestCase(OneViewTestCase):
 
         assert self.carried_profile() == self.recorded(node) is not None
         assert self.side.get(self.carried_profile())["name"] == "ironic-deploy-1"
+
+    def test_prepare_records_the_boot_mode_of_the_profile_over_an_older_one(self) -> None:
+        node = self.node_in(
+            states.DEPLOYING, driver_internal_info={boot_devices.DEPLOY_BOOT_MODE: "bios"}
+        )
+
+        with task_manager.acquire(self.context, node.uuid) as task:
+            task.driver.deploy.prepare(task)
+
+        node.refresh()
+        assert node.boot_mode == "uefi"
+        assert node.driver_internal_info[boot_devices.DEPLOY_BOOT_MODE] == "uefi"
+
+    def test_a_profile_that_leaves_the_boot_mode_unmanaged_records_none(self) -> None:
+        template = self.seed.template(oneview_seed.TEMPLATE)
+        self.side.edit(template, bootMode={"manageMode": False, "mode": None})
+        node = self.node_in(states.DEPLOYING)
+
+        with task_manager.acquire(self.context, node.uuid) as task:
+            task.driver.deploy.prepare(task)
+
+        node.refresh()
+        assert node.boot_mode is None
+        assert boot_devices.DEPLOY_BOOT_MODE not in node.driver_internal_info
 
     def test_prepare_outside_deployment_applies_nothing(self) -> None:
         node = self.node_in(states.ACTIVE)
@@ -200,6 +266,18 @@ class DeployTestCase(OneViewTestCase):
         assert self.carried_profile() is None
         assert self.side.get(self.server_uri)["powerState"] == "Off"
         assert self.recorded(node) is None
+
+    def test_cleaning_records_the_boot_mode_of_its_profile(self) -> None:
+        template = self.seed.template(oneview_seed.TEMPLATE)
+        self.side.edit(template, bootMode={"manageMode": True, "mode": "BIOS"})
+        node = self.node_in(states.CLEANING)
+
+        with task_manager.acquire(self.context, node.uuid) as task:
+            task.driver.deploy.prepare_cleaning(task)
+
+        node.refresh()
+        assert node.boot_mode == "bios"
+        assert node.driver_internal_info[boot_devices.DEPLOY_BOOT_MODE] == "bios"
 
     def test_cleaning_a_server_a_oneview_user_holds_fails_and_says_why(self) -> None:
         node = self.node_in(states.CLEANING)

@@ -60,6 +60,7 @@ class InbandInspectTestCase(OneViewTestCase):
         assert self.carried() == self.node.driver_info[common.APPLIED_PROFILE]
         assert self.node.driver_internal_info[inband_inspect.INSPECTION_PROFILE] is True
         assert self.side.get(self.server_uri)["powerState"] == "On"
+        assert self.node.boot_mode == "uefi"  # the profile's, for the boot interface
 
     def test_the_profile_goes_when_the_agents_data_arrived(self) -> None:
         self.start()

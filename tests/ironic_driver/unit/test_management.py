@@ -152,13 +152,55 @@ class ManagementTestCase(OneViewTestCase):
         assert self._call(node, "get_boot_mode") is None
         assert self.sim.operator.counters() == {}
 
-    def test_set_boot_mode_changes_ironics_profile(self) -> None:
+    def test_boot_mode_of_a_profile_that_leaves_it_unmanaged_is_unknown(self) -> None:
+        node, profile = self._node_with_ironic_profile()
+        self.side.edit(profile, bootMode={"manageMode": False, "mode": None})
+
+        assert self._call(node, "get_boot_mode") is None
+
+    def test_the_templates_boot_mode_goes_back_into_a_profile_that_lost_it(self) -> None:
+        node, profile = self._node_with_ironic_profile()
+        self.side.edit(profile, bootMode={"manageMode": True, "mode": "BIOS"})
+
+        self._call(node, "set_boot_mode", boot_modes.UEFI)
+
+        assert self.side.get(profile)["bootMode"]["mode"] == "UEFI"
+        assert self._call(node, "get_boot_mode") == boot_modes.UEFI
+
+    def test_the_templates_boot_mode_on_a_profile_that_has_it_changes_nothing(self) -> None:
+        node, _ = self._node_with_ironic_profile()
+        self.sim.operator.clear_counters()
+
+        self._call(node, "set_boot_mode", boot_modes.UEFI)
+
+        assert self.sim.operator.count("PUT", "/rest/server-profiles/{id}") == 0
+
+    def test_another_boot_mode_than_the_templates_is_refused_with_a_profile_too(self) -> None:
         node, profile = self._node_with_ironic_profile()
 
-        self._call(node, "set_boot_mode", boot_modes.LEGACY_BIOS)
+        with pytest.raises(exception.InvalidParameterValue) as caught:
+            self._call(node, "set_boot_mode", boot_modes.LEGACY_BIOS)
 
-        assert self.side.get(profile)["bootMode"]["mode"] == "BIOS"
-        assert self._call(node, "get_boot_mode") == boot_modes.LEGACY_BIOS
+        assert f"template '{seed.TEMPLATE}'" in str(caught.value)
+        assert "sets 'uefi'" in str(caught.value)
+        assert self.side.get(profile)["bootMode"]["mode"] == "UEFI"
+
+    def test_a_template_that_leaves_the_boot_mode_unmanaged_cannot_set_it(self) -> None:
+        template = self.seed.template(seed.TEMPLATE)
+        self.side.edit(template, bootMode={"manageMode": False, "mode": None})
+        node, profile = self._node_with_ironic_profile()
+
+        with pytest.raises(exception.UnsupportedDriverExtension) as caught:
+            self._call(node, "set_boot_mode", boot_modes.UEFI)
+
+        assert "leaves the boot mode unmanaged" in str(caught.value)
+        assert self.side.get(profile)["bootMode"]["manageMode"] is False
+
+    def test_boot_mode_cannot_be_set_without_a_template(self) -> None:
+        node = self.create_oneview_node(template=None)
+
+        with pytest.raises(exception.InvalidParameterValue, match="names no server profile"):
+            self._call(node, "set_boot_mode", boot_modes.UEFI)
 
     def test_before_any_profile_the_templates_boot_mode_is_accepted(self) -> None:
         node = self.create_oneview_node()
