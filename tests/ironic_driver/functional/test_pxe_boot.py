@@ -1,0 +1,365 @@
+"""``pxe`` (and ``ipxe``) boot of a ``oneview`` node: Ironic's real PXE path, with an agent.
+
+Ironic 39 runs its ``pxe`` boot interface for real: ``prepare_ramdisk`` synchronises the boot
+mode with the hardware (the ``oneview`` management interface reads it from the node's server
+profile, i.e. from its template; a template that leaves it unmanaged leaves Ironic's
+default), writes the node's PXE config (GRUB's for UEFI, PXELINUX's for BIOS, iPXE's for
+``ipxe``) and deploy kernel and ramdisk into the roots the harness made
+(:class:`~oneview_openstack.testing.ironic_service.PxeRoots`), and asks the management
+interface for a one-time network boot, which OneView applies (``PATCH
+/rest/server-hardware/{id}`` ``/oneTimeBoot Network``) before the server is powered on. Nothing serves TFTP and there is no DHCP (``[dhcp] dhcp_provider = none``):
+:class:`EmulatedAgent` stands for the ramdisk that would boot from those files, as in
+``test_direct_deploy.py``.
+
+OneView's side is read over the simulator's REST API (not through the project's client):
+the profile, the server's power and boot order, the tasks run on the server, and the
+simulator's request counters. The simulator consumes ``oneTimeBoot`` at the boot, as iLO
+does; ``test_the_one_time_network_boot_is_set_before_the_server_is_powered_on`` fails that
+boot to see the device left waiting.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from oneview_openstack.testing.agent import EmulatedAgent
+from oneview_openstack.testing.image_server import ImageServer
+from oneview_openstack.testing.ironic_nodes import ProvisioningError, move_node
+from oneview_openstack.testing.ironic_service import IronicService, PxeRoots
+from oneview_openstack.testing.simulator import SimulatorHandle
+
+from .. import oneview_seed as seed
+from ..oneview_seed import OneViewSide, uris_of
+from .conftest import oneview_section
+from .nodes import enroll
+
+pytestmark = pytest.mark.functional
+
+HEARTBEAT = 0.2
+IMAGE = b"emulated whole-disk image for a PXE-booted agent\n" * 2048
+
+# The template's bootMode section for each case, and the boot mode Ironic should deploy in.
+BOOT_MODES: dict[str, tuple[dict[str, Any], str]] = {
+    "uefi": ({"manageMode": True, "mode": "UEFI", "pxeBootPolicy": "Auto"}, "uefi"),
+    "bios": ({"manageMode": True, "mode": "BIOS", "pxeBootPolicy": "Auto"}, "bios"),
+    # OneView leaves the firmware's boot mode alone: Ironic's default ([deploy]) applies.
+    "unmanaged": ({"manageMode": False, "mode": None, "pxeBootPolicy": None}, "uefi"),
+}
+# The first line of the node's boot config, by boot interface and deploy boot mode.
+CONFIG_HEADERS = {
+    ("pxe", "uefi"): "set default=deploy",  # GRUB
+    ("pxe", "bios"): "default deploy",  # PXELINUX
+    ("ipxe", "uefi"): "#!ipxe",
+    ("ipxe", "bios"): "#!ipxe",
+}
+CASES = [
+    pytest.param("pxe", "uefi", id="pxe-uefi"),
+    pytest.param("pxe", "bios", id="pxe-bios"),
+    pytest.param("pxe", "unmanaged", id="pxe-unmanaged"),
+    pytest.param("ipxe", "uefi", id="ipxe-uefi"),
+]
+
+
+@pytest.fixture(scope="module")
+def pxe_ironic(
+    tmp_path_factory: pytest.TempPathFactory, simulator: SimulatorHandle
+) -> Iterator[IronicService]:
+    """A real Ironic booting ``pxe``/``ipxe`` from roots it owns, for the emulated agent."""
+    service = IronicService(
+        tmp_path_factory.mktemp("ironic-pxe"),
+        pxe=True,
+        oneview=oneview_section(simulator),
+        conductor={
+            "automated_clean": True,
+            # A silent agent fails the node in ~10 s rather than half an hour.
+            "deploy_callback_timeout": 10,
+            "clean_callback_timeout": 10,
+            "check_provision_state_interval": 2,
+        },
+        sections={
+            "agent": {
+                "require_tls": False,
+                "deploy_logs_collect": "never",
+                # Ironic polls the power state after standby.power_off (default every 5 s).
+                "post_deploy_get_power_state_retry_interval": 1,
+            },
+        },
+    )
+    # The ramdisk gets Ironic's URL from the catalog (ipa-api-url in the PXE config).
+    service.sections["service_catalog"] = {"endpoint_override": service.url}
+    with service:
+        yield service
+
+
+@pytest.fixture
+def baremetal(pxe_ironic: IronicService) -> Iterator[Any]:
+    yield pxe_ironic.connection().baremetal
+    pxe_ironic.reset()
+
+
+@pytest.fixture
+def fast_sim(sim: SimulatorHandle) -> SimulatorHandle:
+    """The session's simulator, reset, with tasks taking a thousandth of their time."""
+    sim.operator.set_config(time_scale=0.001)
+    return sim
+
+
+@pytest.fixture
+def images() -> Iterator[ImageServer]:
+    with ImageServer(IMAGE) as server:
+        yield server
+
+
+@dataclasses.dataclass(frozen=True)
+class Boot:
+    """What a network-booting ramdisk would have found when the server came on."""
+
+    files: list[str]  # the node's boot files (relative to the PXE roots)
+    config: str | None  # the node's boot config
+    profile: str | None  # the profile the server carried
+
+
+class PxeNode:
+    """A ``oneview`` node network-booting with ``boot_interface`` on a seed blade whose
+    template's boot mode is ``mode``, its boot NIC a port, and the boots the agent saw."""
+
+    def __init__(
+        self,
+        baremetal: Any,
+        sim: SimulatorHandle,
+        ironic: IronicService,
+        mode: str,
+        boot_interface: str = "pxe",
+    ) -> None:
+        assert ironic.pxe_roots is not None
+        self.baremetal = baremetal
+        self.sim = sim
+        self.roots: PxeRoots = ironic.pxe_roots
+        self.boot_interface = boot_interface
+        self.root = "httpboot" if boot_interface == "ipxe" else "tftpboot"
+        self.side = OneViewSide(sim)
+        self.server_uri = uris_of(sim).server(seed.BLADE)
+        self.template_uri = uris_of(sim).template(seed.TEMPLATE)
+        self.side.edit(self.template_uri, bootMode=BOOT_MODES[mode][0])
+        self.mac = boot_nic_mac(self.side, self.server_uri, self.template_uri)
+        self.node = enroll(
+            baremetal,
+            uris_of(sim),
+            seed.BLADE,
+            seed.TEMPLATE,
+            name=f"{boot_interface}-{mode}",
+            boot_interface=boot_interface,
+            deploy_interface="oneview-direct",
+            power_interface="oneview",
+            management_interface="oneview",
+        )
+        baremetal.create_port(node_uuid=self.node.id, address=self.mac, pxe_enabled=True)
+        self.boots: list[Boot] = []
+        self._was_on = False
+        self.agent = EmulatedAgent(
+            ironic.url,
+            self.node.id,
+            is_powered_on=self.server_is_on,
+            power_off=self.press_and_hold,
+            interval=HEARTBEAT,
+        )
+
+    def server(self) -> dict[str, Any]:
+        return self.side.get(self.server_uri)
+
+    def server_is_on(self) -> bool:
+        """The agent's view of the power; at each power on, what a ramdisk would load."""
+        server = self.server()
+        on = server["powerState"] == "On"
+        if on and not self._was_on:
+            self.boots.append(Boot(self.files(), self.config(), server["serverProfileUri"]))
+        self._was_on = on
+        return on
+
+    def press_and_hold(self) -> None:
+        """What the ramdisk's ``poweroff`` amounts to, seen from OneView."""
+        self.side.power(self.server_uri, "Off", control="PressAndHold")
+
+    def files(self) -> list[str]:
+        return self.roots.node_files(self.node.id, [self.mac])
+
+    def config(self) -> str | None:
+        try:
+            return (self.roots.root / self.root / self.node.id / "config").read_text()
+        except FileNotFoundError:
+            return None
+
+    def mac_link(self) -> str:
+        dashed = self.mac.replace(":", "-")
+        name = dashed if self.boot_interface == "ipxe" else f"01-{dashed}"
+        return f"{self.root}/pxelinux.cfg/{name}"
+
+    def patches(self) -> int:
+        """PATCHes of the server since the counters were cleared (``/oneTimeBoot`` is the
+        only path the driver patches)."""
+        return self.sim.operator.count("PATCH", "/rest/server-hardware/{id}")
+
+    def task_names(self) -> list[str]:
+        return [name for name, _ in self.side.tasks_of(self.server_uri)]
+
+
+def boot_nic_mac(side: OneViewSide, server_uri: str, template_uri: str) -> str:
+    """The MAC of the template's Primary boot connection on the server (its FlexNIC)."""
+    template = side.get(template_uri)
+    connections = template["connectionSettings"]["connections"]
+    port_id = next(c["portId"] for c in connections if c["boot"]["priority"] == "Primary")
+    location, _, rest = port_id.partition(" ")  # "Mezz 3:1-a"
+    slot, _, rest = rest.partition(":")
+    port, _, function = rest.partition("-")
+    for device in side.get(server_uri)["portMap"]["deviceSlots"]:
+        if device["location"] == location and device["slotNumber"] == int(slot):
+            physical = device["physicalPorts"][int(port) - 1]
+            flexnic = next(v for v in physical["virtualPorts"] if v["portFunction"] == function)
+            return str(flexnic["mac"]).lower()
+    raise AssertionError(f"no port {port_id} on {server_uri}")
+
+
+def image_info(images: ImageServer) -> dict[str, str]:
+    return {
+        "image_source": images.url,
+        "image_os_hash_algo": "sha256",
+        "image_os_hash_value": images.sha256,
+    }
+
+
+def one_time_boot_then_power_on(names: list[str]) -> bool:
+    """OneView's tasks on the server hold an ``Update`` (the PATCH of the one-time boot
+    device) followed by a ``Power on``."""
+    if "Update" not in names:
+        return False
+    return "Power on" in names[names.index("Update") + 1 :]
+
+
+class Phase:
+    """OneView's requests and tasks, and the boots, from now on."""
+
+    def __init__(self, pxe: PxeNode) -> None:
+        self.pxe = pxe
+        pxe.sim.operator.clear_counters()
+        self._tasks = len(pxe.task_names())
+        self._boots = len(pxe.boots)
+
+    def tasks(self) -> list[str]:
+        return self.pxe.task_names()[self._tasks :]
+
+    def boots(self) -> list[Boot]:
+        return self.pxe.boots[self._boots :]
+
+
+@pytest.mark.parametrize(("boot_interface", "mode"), CASES)
+def test_network_boot_through_clean_deploy_and_undeploy(
+    baremetal, fast_sim, pxe_ironic, images, boot_interface, mode
+) -> None:
+    deploy_mode = BOOT_MODES[mode][1]  # what Ironic boots the ramdisk in
+    profile_mode = deploy_mode if BOOT_MODES[mode][0]["manageMode"] else None
+    header = CONFIG_HEADERS[boot_interface, deploy_mode]
+    pxe = PxeNode(baremetal, fast_sim, pxe_ironic, mode, boot_interface)
+    bm, node_id = pxe.baremetal, pxe.node.id
+    with pxe.agent:
+        move_node(bm, node_id, "manage")
+        assert pxe.files() == []
+
+        # automated cleaning: the ramdisk boots from the network on the cleaning profile
+        cleaning = Phase(pxe)
+        provided = move_node(bm, node_id, "provide")
+
+        assert provided.provision_state == "available", provided.last_error
+        assert pxe.agent.erase_count == 1
+        assert pxe.patches() == 1  # prepare_ramdisk's one-time network boot
+        assert one_time_boot_then_power_on(cleaning.tasks())
+        (ramdisk,) = cleaning.boots()
+        assert ramdisk.profile is not None  # the cleaning profile
+        assert f"{pxe.root}/{node_id}/config" in ramdisk.files
+        assert f"{pxe.root}/{node_id}/deploy_kernel" in ramdisk.files
+        assert f"{pxe.root}/{node_id}/deploy_ramdisk" in ramdisk.files
+        assert pxe.mac_link() in ramdisk.files
+        assert ramdisk.config is not None
+        assert ramdisk.config.splitlines()[0].strip() == header
+        assert f"ipa-api-url={pxe_ironic.url}" in ramdisk.config
+        assert pxe.files() == []  # clean_up_ramdisk at the end of cleaning
+        assert pxe.server()["serverProfileUri"] is None
+        assert pxe.server()["powerState"] == "Off"
+        assert pxe.server()["oneTimeBoot"] == "Normal"  # consumed by the boot
+        assert provided.driver_internal_info.get("deploy_boot_mode") == deploy_mode
+
+        # deploy: the ramdisk boots from the network again, then the instance from its disk
+        bm.update_node(node_id, instance_info=image_info(images))
+        deploying = Phase(pxe)
+        active = move_node(bm, node_id, "active")
+
+        assert active.provision_state == "active", active.last_error
+        assert pxe.agent.disk == {"url": images.url, "sha256": images.sha256}
+        assert pxe.patches() == 1
+        assert one_time_boot_then_power_on(deploying.tasks())
+        ramdisk, instance = deploying.boots()
+        assert ramdisk.profile == instance.profile == pxe.server()["serverProfileUri"]
+        assert f"{pxe.root}/{node_id}/config" in ramdisk.files
+        assert ramdisk.config is not None
+        assert ramdisk.config.splitlines()[0].strip() == header
+        assert instance.files == []  # prepare_instance removed the PXE config: disk boot
+        assert pxe.files() == []
+        profile_uri = pxe.server()["serverProfileUri"]
+        assert active.driver_info["applied_server_profile_uri"] == profile_uri
+        profile = pxe.side.get(profile_uri)
+        assert profile["serverProfileTemplateUri"] == pxe.template_uri
+        assert profile["boot"]["order"][0] == "HardDisk"
+        template_boot_mode = pxe.side.get(pxe.template_uri)["bootMode"]
+        assert profile["bootMode"]["manageMode"] == template_boot_mode["manageMode"]
+        assert profile["bootMode"]["mode"] == template_boot_mode["mode"]
+        preview = pxe.side.get(f"{profile_uri}/compliance-preview")
+        assert [
+            change for change in preview["automaticUpdates"] if "boot order" not in change
+        ] == []
+        assert pxe.server()["powerState"] == "On"
+        assert active.power_state == "power on"
+        assert active.driver_internal_info.get("deploy_boot_mode") == deploy_mode
+        assert active.boot_mode == profile_mode
+
+        # undeploy: cleaning boots the network although the profile now says disk first
+        undeploying = Phase(pxe)
+        undeployed = move_node(bm, node_id, "deleted")
+
+        assert undeployed.provision_state == "available", undeployed.last_error
+        assert pxe.agent.erase_count == 2
+        assert pxe.patches() == 1
+        assert one_time_boot_then_power_on(undeploying.tasks())
+        (ramdisk,) = undeploying.boots()
+        assert ramdisk.profile == profile_uri  # cleaning runs on the instance's profile
+        assert f"{pxe.root}/{node_id}/config" in ramdisk.files
+        assert pxe.files() == []
+        assert pxe.side.rest.call("GET", profile_uri).status_code == 404
+        assert pxe.server()["serverProfileUri"] is None
+        assert pxe.server()["powerState"] == "Off"
+
+
+def test_the_one_time_network_boot_is_set_before_the_server_is_powered_on(
+    baremetal, fast_sim, pxe_ironic
+) -> None:
+    """The power on that follows prepare_ramdisk fails: the server never boots, so the
+    one-time device OneView was given is still there to read."""
+    pxe = PxeNode(baremetal, fast_sim, pxe_ironic, "uefi")
+    move_node(baremetal, pxe.node.id, "manage")
+    fast_sim.operator.fail_next_task(
+        "SERVER_POWER_ON_FAILED", "The server did not power on.", name="Power on"
+    )
+
+    with pytest.raises(ProvisioningError, match="did not power on"):
+        move_node(baremetal, pxe.node.id, "provide")
+
+    assert baremetal.get_node(pxe.node.id).provision_state == "clean failed"
+    server = pxe.server()
+    assert server["oneTimeBoot"] == "Network"
+    assert server["powerState"] == "Off"
+    assert pxe.side.tasks_of(pxe.server_uri)[-2:] == [
+        ("Update", "Completed"),
+        ("Power on", "Error"),
+    ]
