@@ -261,9 +261,11 @@ class IronicService(ServiceHarness):
         }
         if self.oneview:
             sections["oneview"] = dict(self.oneview)
-        if self.pxe_roots is not None:
+        if self.pxe_roots is not None:  # under the caller's conductor= and sections=
             for name, options in self.pxe_roots.config_sections().items():
-                sections.setdefault(name, {}).update(options)
+                section = sections.setdefault(name, {})
+                for key, value in options.items():
+                    section.setdefault(key, value)
         for name, options in self.sections.items():
             sections.setdefault(name, {}).update(options)
         return sections
@@ -327,10 +329,12 @@ class PxeRoots:
     - ``deploy-images/deploy.kernel``, ``deploy.ramdisk``: a few bytes each, the
       ``[conductor] deploy_kernel`` and ``deploy_ramdisk`` of every node, as ``file://``
       URLs. Ironic 39 accepts a ``file://`` URL only under ``[conductor]
-      file_url_allowed_paths`` (default ``/var/lib/ironic``), so that option names this
-      directory; the conductor then hard-links the file into its cache (no server, no
-      download). An ``http://`` URL works as well (HEAD, then GET into the cache), but needs
-      a server for the run.
+      file_url_allowed_paths`` (default ``/var/lib/ironic``; elsewhere cleaning fails with
+      "Security: Path ... is not allowed for image source file URLs"), so that option names
+      this directory; the conductor then hard-links the file into its cache (no server, no
+      download). A loopback ``http://`` URL works as well (a HEAD, then a GET into the
+      cache), but needs a server for the run: give ``conductor={"deploy_kernel": url,
+      "deploy_ramdisk": url}`` (the caller's options win over these).
     - no DHCP: ``[dhcp] dhcp_provider = none`` (the harness's default), so Ironic writes no
       DHCP options and, in UEFI mode, no per-IP GRUB links.
     """
