@@ -7,9 +7,11 @@ default), writes the node's PXE config (GRUB's for UEFI, PXELINUX's for BIOS, iP
 ``ipxe``) and deploy kernel and ramdisk into the roots the harness made
 (:class:`~oneview_openstack.testing.ironic_service.PxeRoots`), and asks the management
 interface for a one-time network boot, which OneView applies (``PATCH
-/rest/server-hardware/{id}`` ``/oneTimeBoot Network``) before the server is powered on. Nothing serves TFTP and there is no DHCP (``[dhcp] dhcp_provider = none``):
+/rest/server-hardware/{id}`` ``/oneTimeBoot Network``) before the server is powered on.
+Nothing serves TFTP and there is no DHCP (``[dhcp] dhcp_provider = none``):
 :class:`EmulatedAgent` stands for the ramdisk that would boot from those files, as in
-``test_direct_deploy.py``.
+``test_direct_deploy.py``. A deploy asking for another boot mode than the template's is
+refused at the request.
 
 OneView's side is read over the simulator's REST API (not through the project's client):
 the profile, the server's power and boot order, the tasks run on the server, and the
@@ -25,6 +27,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from openstack import exceptions
 
 from oneview_openstack.testing.agent import EmulatedAgent
 from oneview_openstack.testing.image_server import ImageServer
@@ -134,6 +137,7 @@ class PxeNode:
         ironic: IronicService,
         mode: str,
         boot_interface: str = "pxe",
+        **fields: Any,
     ) -> None:
         assert ironic.pxe_roots is not None
         self.baremetal = baremetal
@@ -156,6 +160,7 @@ class PxeNode:
             deploy_interface="oneview-direct",
             power_interface="oneview",
             management_interface="oneview",
+            **fields,
         )
         baremetal.create_port(node_uuid=self.node.id, address=self.mac, pxe_enabled=True)
         self.boots: list[Boot] = []
@@ -363,3 +368,28 @@ def test_the_one_time_network_boot_is_set_before_the_server_is_powered_on(
         ("Update", "Completed"),
         ("Power on", "Error"),
     ]
+
+
+def test_a_deploy_asking_for_another_boot_mode_than_the_templates_is_refused(
+    baremetal, fast_sim, pxe_ironic, images
+) -> None:
+    pxe = PxeNode(
+        baremetal,
+        fast_sim,
+        pxe_ironic,
+        "uefi",
+        automated_clean=False,
+        properties={"capabilities": "boot_mode:bios"},
+    )
+    move_node(baremetal, pxe.node.id, "manage")
+    move_node(baremetal, pxe.node.id, "provide")
+    baremetal.update_node(pxe.node.id, instance_info=image_info(images))
+
+    with pytest.raises(exceptions.BadRequestException) as caught:
+        baremetal.set_node_provision_state(pxe.node.id, "active")
+
+    assert "asks for boot mode 'bios'" in str(caught.value)
+    assert f"template '{seed.TEMPLATE}'" in str(caught.value)
+    assert baremetal.get_node(pxe.node.id).provision_state == "available"
+    assert pxe.server()["serverProfileUri"] is None
+    assert pxe.files() == []
