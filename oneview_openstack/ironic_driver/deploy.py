@@ -15,6 +15,12 @@ deploy, with the profile lifecycle of :mod:`profiles` around them:
   the boot interface's ``prepare_ramdisk`` (PXE config, boot mode sync) works in the mode the
   server boots in (see :mod:`boot_devices`).
 
+Ironic tells a ramdisk deploy by the deploy interface's *name* (``deploy_utils.
+is_ramdisk_deploy``: ``== 'ramdisk'``, an "anti-pattern" by Ironic's own FIXME): the boot
+interfaces' ``prepare_instance`` would take ``oneview-ramdisk`` for a local boot, remove the
+instance's PXE config and boot the server's disk. Importing this module makes that check
+accept ``oneview-ramdisk`` too (:func:`_is_ramdisk_deploy`).
+
 Cleaning that cannot get the server because a OneView user holds it records
 ``driver_internal_info/oneview_allocation_error``: the dynamic-allocation periodic task moves
 such a node out of ``clean failed`` (see :mod:`periodics`).
@@ -27,7 +33,7 @@ from typing import Any
 
 from ironic.common import exception, states
 from ironic.conductor import utils as manager_utils
-from ironic.drivers.modules import agent, ramdisk
+from ironic.drivers.modules import agent, deploy_utils, ramdisk
 
 from oneview_openstack.ironic_driver import (
     boot_devices,
@@ -39,6 +45,17 @@ from oneview_openstack.ironic_driver import (
 )
 
 LOG = logging.getLogger(__name__)
+
+# The entry point name of OneViewRamdiskDeploy (pyproject.toml).
+RAMDISK_DEPLOY = "oneview-ramdisk"
+
+
+def _is_ramdisk_deploy(node: Any) -> bool:
+    """Ironic's check, with ``oneview-ramdisk`` a ramdisk deploy as ``ramdisk`` is."""
+    return node.get_interface("deploy") in ("ramdisk", RAMDISK_DEPLOY)
+
+
+deploy_utils.is_ramdisk_deploy = _is_ramdisk_deploy
 
 
 class OneViewDeployMixin:

@@ -133,6 +133,34 @@ class OperatorClient:
         result: dict[str, Any] = self._call("PUT", "/sim/config", changes)
         return result
 
+    # -- virtual agents (doc/simulator.md, "Virtual agents") --------------------------------
+
+    def agents(self) -> dict[str, Any]:
+        """Agent settings, live agents, what was written on disks, failures, silences."""
+        result: dict[str, Any] = self._call("GET", "/sim/agents")
+        return result
+
+    def agent(self, server_hardware: str) -> dict[str, Any]:
+        """One server (id or URI): its live agent, its disk and its last boots."""
+        result: dict[str, Any] = self._call("GET", f"/sim/agents/{_last_segment(server_hardware)}")
+        return result
+
+    def fail_agent_command(
+        self, command: str, message: str | None = None, *, times: int = 1, server: str | None = None
+    ) -> str:
+        """The next ``times`` runs of an agent command or step fail; returns the failure id."""
+        spec: dict[str, Any] = {"command": command, "times": times}
+        if message is not None:
+            spec["message"] = message
+        if server is not None:
+            spec["server"] = _last_segment(server)
+        return str(self._call("POST", "/sim/agents/failures", spec)["id"])
+
+    def silence_agent(self, server_hardware: str, silent: bool = True) -> None:
+        """The server's agent never looks up nor heartbeats (or speaks again)."""
+        path = f"/sim/agents/{_last_segment(server_hardware)}/silent"
+        self._call("POST" if silent else "DELETE", path)
+
     def close(self) -> None:
         self._http.close()
 

@@ -9,12 +9,13 @@ decide them for the whole session. The functional tests get their own Ironic thi
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from oneview_openstack.testing.ironic_service import IronicService
-from oneview_openstack.testing.simulator import SimulatorHandle
+from oneview_openstack.testing.simulator import SimulatorHandle, start_simulator
 
 
 def oneview_section(simulator: SimulatorHandle) -> dict[str, Any]:
@@ -40,3 +41,75 @@ def ironic_service(
 ) -> Iterator[IronicService]:
     with IronicService(tmp_path_factory.mktemp("ironic-oneview"), **ironic_options) as service:
         yield service
+
+
+# -- deploys through the simulator's virtual agents -------------------------------------------
+
+# Seconds between two heartbeats of a virtual agent (Ironic's default polling is far slower).
+AGENT_HEARTBEAT = 0.2
+
+
+class AgentLab:
+    """A simulator whose network-booted servers run virtual agents talking to a real Ironic
+    booting ``pxe``/``ipxe`` from roots it owns (``IronicService(pxe=True)``)."""
+
+    def __init__(self, sim: SimulatorHandle, ironic: IronicService) -> None:
+        self.sim = sim
+        self.ironic = ironic
+
+
+@pytest.fixture(scope="session")
+def agent_lab(
+    tmp_path_factory: pytest.TempPathFactory, simulator_cert_dir: Path
+) -> Iterator[AgentLab]:
+    """A simulator started with ``--ironic-url`` of its own Ironic, and that Ironic.
+
+    Ironic's port is chosen before either starts, so the simulator knows it; tasks take a
+    thousandth of their time; agents heartbeat every :data:`AGENT_HEARTBEAT` seconds; a
+    silent agent fails the node on Ironic's callback timeout in ~10 s.
+    """
+    workdir = tmp_path_factory.mktemp("agent-lab")
+    ironic = IronicService(
+        workdir / "ironic",
+        pxe=True,
+        conductor={
+            "automated_clean": True,
+            "deploy_callback_timeout": 10,
+            "clean_callback_timeout": 10,
+            "check_provision_state_interval": 2,
+        },
+        sections={
+            "agent": {
+                "require_tls": False,
+                "deploy_logs_collect": "on_failure",
+                "deploy_logs_local_path": workdir / "deploy-logs",
+                # Ironic polls the power state after standby.power_off (default every 5 s).
+                "post_deploy_get_power_state_retry_interval": 1,
+            },
+        },
+    )
+    # The ramdisk gets Ironic's URL from the catalog (ipa-api-url in the PXE config).
+    ironic.sections["service_catalog"] = {"endpoint_override": ironic.url}
+    sim = start_simulator(
+        workdir / "simulator",
+        cert_dir=simulator_cert_dir,
+        time_scale=0.001,
+        ironic_url=ironic.url,
+        agent_port=0,
+        heartbeat_interval=AGENT_HEARTBEAT,
+    )
+    try:
+        ironic.oneview = oneview_section(sim)
+        with ironic:
+            yield AgentLab(sim, ironic)
+    finally:
+        sim.stop()
+
+
+@pytest.fixture
+def lab(agent_lab: AgentLab) -> Iterator[AgentLab]:
+    """The agent lab with the simulator back to its seed (agents, disks and boots forgotten)
+    before the test, and no node in Ironic after it."""
+    agent_lab.sim.operator.reset()
+    yield agent_lab
+    agent_lab.ironic.reset()

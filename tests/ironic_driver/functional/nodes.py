@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from ..oneview_seed import SeedUris
+from oneview_openstack.testing.simulator import SimulatorHandle
+
+from ..oneview_seed import OneViewSide, SeedUris, uris_of
 
 POWER_RESULT = {
     "power on": "power on",
@@ -42,3 +44,49 @@ def power(baremetal: Any, node_id: str, target: str, timeout: float = 60.0) -> A
             return node
         if time.monotonic() > deadline:
             raise PowerActionFailed(f"{target!r} still running after {timeout} s")
+
+
+def boot_nic_mac(side: OneViewSide, server_uri: str, template_uri: str) -> str:
+    """The MAC of the template's Primary boot connection on the server (its FlexNIC)."""
+    template = side.get(template_uri)
+    connections = template["connectionSettings"]["connections"]
+    port_id = next(c["portId"] for c in connections if c["boot"]["priority"] == "Primary")
+    location, _, rest = port_id.partition(" ")  # "Mezz 3:1-a"
+    slot, _, rest = rest.partition(":")
+    port, _, function = rest.partition("-")
+    for device in side.get(server_uri)["portMap"]["deviceSlots"]:
+        if device["location"] == location and device["slotNumber"] == int(slot):
+            physical = device["physicalPorts"][int(port) - 1]
+            flexnic = next(v for v in physical["virtualPorts"] if v["portFunction"] == function)
+            return str(flexnic["mac"]).lower()
+    raise AssertionError(f"no port {port_id} on {server_uri}")
+
+
+def enroll_booting(
+    baremetal: Any,
+    sim: SimulatorHandle,
+    server: str,
+    template: str,
+    *,
+    boot_interface: str = "pxe",
+    deploy_interface: str = "oneview-direct",
+    **fields: Any,
+) -> Any:
+    """A ``oneview`` node that network-boots the simulator's virtual agent: the real boot and
+    deploy interfaces, and a PXE-enabled port with the MAC of the template's boot NIC on the
+    server (what the agent's lookup finds)."""
+    uris = uris_of(sim)
+    node = enroll(
+        baremetal,
+        uris,
+        server,
+        template,
+        boot_interface=boot_interface,
+        deploy_interface=deploy_interface,
+        power_interface="oneview",
+        management_interface="oneview",
+        **fields,
+    )
+    mac = boot_nic_mac(OneViewSide(sim), uris.server(server), uris.template(template))
+    baremetal.create_port(node_uuid=node.id, address=mac, pxe_enabled=True)
+    return node

@@ -1,15 +1,17 @@
-"""``oneview-direct``: Ironic's own agent deploy on a OneView server, with an emulated agent.
+"""``oneview-direct`` and ``oneview-ramdisk`` on a real Ironic, through the virtual agents.
 
-Everything but the ramdisk is real: Ironic 39 runs its ``direct`` deploy, automated cleaning
-and tear-down; the ``oneview`` power and management interfaces and the server profile
-lifecycle go to the OneView simulator. :class:`EmulatedAgent` stands in for
-ironic-python-agent: it "boots" when the simulator says the node's server is on, looks the
-node up, heartbeats, runs the clean and deploy steps Ironic sends (write_image downloads the
-image from a loopback server and checks its hash) and powers the server off through OneView
-when asked to (``standby.power_off``).
+Nothing stands in for Ironic or the driver: Ironic 39 runs its ``pxe`` boot interface, its
+``direct`` (``oneview-direct``) and ``ramdisk`` (``oneview-ramdisk``) deploys, automated
+cleaning and tear-down; the ``oneview`` power and management interfaces and the server
+profile lifecycle go to the OneView simulator. The ramdisk is the simulator's virtual
+ironic-python-agent: a server that boots from the network (the one-time boot
+``prepare_ramdisk`` sets through OneView) runs one, which looks the node up by the server's
+MACs, heartbeats and runs the steps Ironic sends (``write_image`` downloads the image from a
+loopback server and checks its hash). OneView's side is checked at each step over the
+simulator's REST API, and what the agents did over ``/sim/agents/{id}``.
 
-This file needs its own Ironic: the agent deploy needs ``[service_catalog]``,
-``[agent] require_tls = false`` and short callback timeouts.
+The lab (``agent_lab`` in conftest) is a simulator started with ``--ironic-url`` of its own
+Ironic, short callback timeouts and agents heartbeating every 0.2 s.
 """
 
 from __future__ import annotations
@@ -20,64 +22,19 @@ from typing import Any
 
 import pytest
 
-from oneview_openstack.testing.agent import EmulatedAgent
 from oneview_openstack.testing.image_server import ImageServer
-from oneview_openstack.testing.ironic_nodes import move_node
-from oneview_openstack.testing.ironic_service import IronicService
-from oneview_openstack.testing.simulator import SimulatorHandle
+from oneview_openstack.testing.ironic_nodes import ProvisioningError, move_node
 
 from .. import oneview_seed as seed
 from ..oneview_seed import OneViewSide, uris_of
-from .conftest import oneview_section
-from .nodes import enroll
+from .conftest import AgentLab
+from .nodes import enroll_booting
 
 pytestmark = pytest.mark.functional
 
-HEARTBEAT = 0.2
-IMAGE = b"emulated whole-disk image\n" * 4096
-
-
-@pytest.fixture(scope="module")
-def agent_ironic(
-    tmp_path_factory: pytest.TempPathFactory, simulator: SimulatorHandle
-) -> Iterator[IronicService]:
-    """A real Ironic set up for agent deploys with a fast-heartbeating emulated agent."""
-    service = IronicService(
-        tmp_path_factory.mktemp("ironic-agent"),
-        oneview=oneview_section(simulator),
-        conductor={
-            "automated_clean": True,
-            # A silent agent fails the node in ~10 s rather than half an hour.
-            "deploy_callback_timeout": 10,
-            "clean_callback_timeout": 10,
-            "check_provision_state_interval": 2,
-        },
-        sections={
-            "agent": {
-                "require_tls": False,
-                "deploy_logs_collect": "never",
-                # Ironic polls the power state after standby.power_off (default every 5 s).
-                "post_deploy_get_power_state_retry_interval": 1,
-            },
-        },
-    )
-    # The ramdisk gets Ironic's URL from the catalog; with noauth it must be configured.
-    service.sections["service_catalog"] = {"endpoint_override": service.url}
-    with service:
-        yield service
-
-
-@pytest.fixture
-def baremetal(agent_ironic: IronicService) -> Iterator[Any]:
-    yield agent_ironic.connection().baremetal
-    agent_ironic.reset()
-
-
-@pytest.fixture
-def fast_sim(sim: SimulatorHandle) -> SimulatorHandle:
-    """The session's simulator, reset, with profile tasks taking ~0.1 s."""
-    sim.operator.set_config(time_scale=0.001)
-    return sim
+IMAGE = b"whole-disk image written by a virtual agent\n" * 4096
+NAME = "direct-1"
+PROFILE = f"ironic-{NAME}"
 
 
 @pytest.fixture
@@ -87,52 +44,51 @@ def images() -> Iterator[ImageServer]:
 
 
 class Deployment:
-    """A ``oneview-direct`` node on a seed blade, with the agent that boots on that blade."""
+    """A node with the real interfaces on a seed blade, and OneView's and the agents' views."""
 
-    def __init__(self, baremetal: Any, sim: SimulatorHandle, ironic: IronicService) -> None:
-        self.baremetal = baremetal
-        self.side = OneViewSide(sim)
-        self.server_uri = uris_of(sim).server(seed.BLADE)
-        self.template_uri = uris_of(sim).template(seed.TEMPLATE)
-        self.node = enroll(
-            baremetal,
-            uris_of(sim),
+    def __init__(self, lab: AgentLab, deploy_interface: str = "oneview-direct") -> None:
+        self.lab = lab
+        self.baremetal = lab.ironic.connection().baremetal
+        self.side = OneViewSide(lab.sim)
+        self.server_uri = uris_of(lab.sim).server(seed.BLADE)
+        self.template_uri = uris_of(lab.sim).template(seed.TEMPLATE)
+        self.node = enroll_booting(
+            self.baremetal,
+            lab.sim,
             seed.BLADE,
             seed.TEMPLATE,
-            name="direct-1",
-            deploy_interface="oneview-direct",
-            boot_interface="fake",
-            power_interface="oneview",
-            management_interface="oneview",
-        )
-        self.agent = EmulatedAgent(
-            ironic.url,
-            self.node.id,
-            is_powered_on=self.server_is_on,
-            power_off=self.press_and_hold,
-            interval=HEARTBEAT,
+            name=NAME,
+            deploy_interface=deploy_interface,
         )
 
     def server(self) -> dict[str, Any]:
         return self.side.get(self.server_uri)
 
-    def server_is_on(self) -> bool:
-        return self.server()["powerState"] == "On"
+    def agent(self) -> dict[str, Any]:
+        return self.lab.sim.operator.agent(self.server_uri)
 
-    def press_and_hold(self) -> None:
-        """What the ramdisk's ``poweroff`` amounts to, seen from OneView."""
-        self.side.power(self.server_uri, "Off", control="PressAndHold")
+    def boots(self) -> list[tuple[str, str]]:
+        return [(boot["device"], boot["runs"]) for boot in self.agent()["boots"]]
+
+    def disk_events(self) -> list[str]:
+        return [event["event"] for event in self.agent()["disk"]["history"]]
 
     def profile_names(self) -> list[str]:
-        found = self.side.rest.call("GET", "/rest/server-profiles?filter=name='ironic-direct-1'")
+        found = self.side.rest.call("GET", f"/rest/server-profiles?filter=name='{PROFILE}'")
         return [profile["name"] for profile in found.json()["members"]]
+
+    def one_time_boots(self) -> int:
+        """PATCHes of the server (``/oneTimeBoot`` is the only path the driver patches)."""
+        return self.lab.sim.operator.count("PATCH", "/rest/server-hardware/{id}")
+
+    def provide(self) -> Any:
+        move_node(self.baremetal, self.node.id, "manage")
+        return move_node(self.baremetal, self.node.id, "provide")
 
 
 @pytest.fixture
-def deployment(baremetal, fast_sim, agent_ironic) -> Iterator[Deployment]:
-    prepared = Deployment(baremetal, fast_sim, agent_ironic)
-    with prepared.agent:
-        yield prepared
+def deployment(lab: AgentLab) -> Deployment:
+    return Deployment(lab)
 
 
 def image_info(images: ImageServer, **overrides: str) -> dict[str, str]:
@@ -144,40 +100,61 @@ def image_info(images: ImageServer, **overrides: str) -> dict[str, str]:
     }
 
 
-def test_provide_deploy_undeploy_through_the_agent(deployment, images) -> None:
-    bm, agent = deployment.baremetal, deployment.agent
-    move_node(bm, deployment.node.id, "manage")
+def test_provide_deploy_undeploy_through_the_virtual_agent(deployment, images) -> None:
+    bm, node_id = deployment.baremetal, deployment.node.id
+    move_node(bm, node_id, "manage")
+    deployment.lab.sim.operator.clear_counters()
 
-    provided = move_node(bm, deployment.node.id, "provide")  # automated cleaning, in band
+    provided = move_node(bm, node_id, "provide")  # automated cleaning, in band
 
-    assert provided.provision_state == "available"
-    assert agent.erase_count == 1
-    assert "clean.execute_clean_step" in agent.received
+    assert provided.provision_state == "available", provided.last_error
+    assert deployment.one_time_boots() == 1  # prepare_ramdisk: Network, once
+    assert deployment.boots() == [("PXE", "agent")]
+    assert deployment.disk_events() == ["erase_devices_metadata"]
+    assert deployment.server()["oneTimeBoot"] == "Normal"  # consumed by the boot
     assert deployment.server()["serverProfileUri"] is None  # the cleaning profile is gone
     assert deployment.server()["powerState"] == "Off"
+    assert deployment.agent()["agent"] is None
 
-    bm.update_node(deployment.node.id, instance_info=image_info(images))
-    active = move_node(bm, deployment.node.id, "active")
+    bm.update_node(node_id, instance_info=image_info(images))
+    deployment.lab.sim.operator.clear_counters()
+    active = move_node(bm, node_id, "active")
 
     assert active.provision_state == "active", active.last_error
     assert active.deploy_interface == "oneview-direct"
-    assert agent.disk == {"url": images.url, "sha256": images.sha256}
+    assert active.boot_interface == "pxe"
+    assert deployment.one_time_boots() == 1
+    written = deployment.agent()["disk"]["image"]
+    assert written["url"] == images.url
+    assert (written["os_hash_algo"], written["os_hash_value"]) == ("sha256", images.sha256)
+    assert written["size"] == len(IMAGE)
+    assert written["node_uuid"] == node_id
+    # the agent powered the server off itself (standby.power_off); Ironic booted the disk
+    assert deployment.boots()[1:] == [("PXE", "agent"), ("HardDisk", "written image")]
     profile_uri = deployment.server()["serverProfileUri"]
     assert active.driver_info["applied_server_profile_uri"] == profile_uri
     profile = deployment.side.get(profile_uri)
+    assert profile["name"] == PROFILE
     assert profile["serverProfileTemplateUri"] == deployment.template_uri
     assert profile["boot"]["order"][0] == "HardDisk"  # set through OneView for the instance
     assert deployment.server()["powerState"] == "On"
     assert active.power_state == "power on"
-    # the agent powered itself off through OneView when Ironic asked it to
-    assert "standby.power_off" in agent.received
 
-    undeployed = move_node(bm, deployment.node.id, "deleted")  # tear down + cleaning
+    deployment.lab.sim.operator.clear_counters()
+    undeployed = move_node(bm, node_id, "deleted")  # tear down + cleaning
 
-    assert undeployed.provision_state == "available"
-    assert agent.erase_count == 2
+    assert undeployed.provision_state == "available", undeployed.last_error
+    assert deployment.one_time_boots() == 1  # the profile boots the disk: network once
+    assert deployment.boots()[-1] == ("PXE", "agent")
+    assert deployment.disk_events() == [
+        "erase_devices_metadata",
+        "write_image",
+        "erase_devices_metadata",
+    ]
+    assert deployment.agent()["disk"]["image"] is None
     assert "applied_server_profile_uri" not in undeployed.driver_info
     assert deployment.side.rest.call("GET", profile_uri).status_code == 404
+    assert deployment.profile_names() == []
     assert deployment.server()["serverProfileUri"] is None
     assert deployment.server()["powerState"] == "Off"
 
@@ -185,25 +162,118 @@ def test_provide_deploy_undeploy_through_the_agent(deployment, images) -> None:
 def test_a_failed_image_write_fails_the_deploy_and_undeploy_removes_the_profile(
     deployment, images
 ) -> None:
-    bm, agent = deployment.baremetal, deployment.agent
-    move_node(bm, deployment.node.id, "manage")
-    move_node(bm, deployment.node.id, "provide")
-    agent.fail_next_step("write_image", "Error writing image to /dev/sda: No space left on device")
-    bm.update_node(deployment.node.id, instance_info=image_info(images))
+    bm, node_id = deployment.baremetal, deployment.node.id
+    deployment.provide()
+    deployment.lab.sim.operator.fail_agent_command(
+        "write_image", "Error writing image to /dev/sda: No space left on device"
+    )
+    bm.update_node(node_id, instance_info=image_info(images))
 
-    bm.set_node_provision_state(deployment.node.id, "active")
-    failed = wait_for_deploy_failed(bm, deployment.node.id)
+    bm.set_node_provision_state(node_id, "active")
+    failed = wait_for_deploy_failed(bm, node_id)
 
     assert "No space left on device" in failed.last_error
-    assert agent.disk is None
-    assert deployment.profile_names() == ["ironic-direct-1"]  # kept until the undeploy
+    assert deployment.agent()["disk"]["image"] is None
+    assert deployment.profile_names() == [PROFILE]  # kept until the undeploy
 
-    undeployed = move_node(bm, deployment.node.id, "deleted")
+    undeployed = move_node(bm, node_id, "deleted")
 
-    assert undeployed.provision_state == "available"
+    assert undeployed.provision_state == "available", undeployed.last_error
     assert deployment.profile_names() == []
     assert deployment.server()["serverProfileUri"] is None
     assert "applied_server_profile_uri" not in undeployed.driver_info
+
+
+def test_a_wrong_image_hash_fails_the_deploy_with_the_agents_message(deployment, images) -> None:
+    bm, node_id = deployment.baremetal, deployment.node.id
+    deployment.provide()
+    wrong = "0" * 64
+    bm.update_node(node_id, instance_info=image_info(images, image_os_hash_value=wrong))
+
+    with pytest.raises(ProvisioningError):
+        move_node(bm, node_id, "active")
+
+    failed = bm.get_node(node_id)
+    assert failed.provision_state == "deploy failed"
+    assert f"expected {wrong}, actual {images.sha256}" in failed.last_error
+    assert deployment.agent()["disk"]["image"] is None  # nothing was written
+    assert "write_image" not in deployment.disk_events()
+
+    undeployed = move_node(bm, node_id, "deleted")
+
+    assert undeployed.provision_state == "available", undeployed.last_error
+    assert deployment.profile_names() == []  # no profile left behind
+    assert deployment.server()["serverProfileUri"] is None
+    assert deployment.server()["powerState"] == "Off"
+
+
+def test_an_agent_that_never_heartbeats_fails_on_ironics_callback_timeout(
+    deployment,
+) -> None:
+    bm, node_id = deployment.baremetal, deployment.node.id
+    move_node(bm, node_id, "manage")
+    deployment.lab.sim.operator.silence_agent(deployment.server_uri)
+
+    with pytest.raises(ProvisioningError):
+        move_node(bm, node_id, "provide", timeout=60)
+
+    assert bm.get_node(node_id).provision_state == "clean failed"
+    last_error = wait_for(lambda: bm.get_node(node_id).last_error)  # set just after
+    assert "Timeout reached while cleaning" in last_error
+    seen = deployment.agent()
+    assert seen["silent"] is True
+    assert deployment.boots() == [("PXE", "agent")]  # it booted, then said nothing
+    assert seen["disk"] is None or seen["disk"]["history"] == []
+    assert deployment.server()["serverProfileUri"] is None  # cleaning's profile removed
+    assert deployment.profile_names() == []
+
+
+def test_ramdisk_deploy_boots_the_instance_ramdisk_from_the_network(lab) -> None:
+    """``oneview-ramdisk``: cleaning through the agent, then the instance is a ramdisk the
+    server network-boots (no image written); the undeploy cleans and removes the profile."""
+    deployment = Deployment(lab, "oneview-ramdisk")
+    bm, node_id = deployment.baremetal, deployment.node.id
+    roots = lab.ironic.pxe_roots
+    assert roots is not None
+
+    provided = deployment.provide()
+
+    assert provided.provision_state == "available", provided.last_error
+    assert deployment.disk_events() == ["erase_devices_metadata"]
+    assert deployment.boots() == [("PXE", "agent")]
+
+    bm.update_node(
+        node_id,
+        instance_info={
+            "kernel": roots.deploy_kernel.as_uri(),
+            "ramdisk": roots.deploy_ramdisk.as_uri(),
+        },
+    )
+    deployment.lab.sim.operator.clear_counters()
+    active = move_node(bm, node_id, "active")
+
+    assert active.provision_state == "active", active.last_error
+    assert active.deploy_interface == "oneview-ramdisk"
+    # the instance's ramdisk boots from the network: the profile's order, persistently
+    assert deployment.boots()[-1][0] == "PXE"
+    profile_uri = deployment.server()["serverProfileUri"]
+    assert deployment.side.get(profile_uri)["boot"]["order"][0] == "PXE"
+    assert deployment.agent()["disk"]["image"] is None  # a ramdisk deploy writes nothing
+    assert "write_image" not in deployment.disk_events()
+    files = roots.node_files(node_id)
+    assert any(name.endswith("/config") for name in files)  # the instance's boot config
+    assert active.driver_info["applied_server_profile_uri"] == profile_uri
+    assert deployment.side.get(profile_uri)["serverProfileTemplateUri"] == (deployment.template_uri)
+    assert deployment.server()["powerState"] == "On"
+
+    undeployed = move_node(bm, node_id, "deleted")
+
+    assert undeployed.provision_state == "available", undeployed.last_error
+    assert deployment.disk_events() == ["erase_devices_metadata", "erase_devices_metadata"]
+    assert deployment.side.rest.call("GET", profile_uri).status_code == 404
+    assert deployment.server()["serverProfileUri"] is None
+    assert deployment.server()["powerState"] == "Off"
+    assert roots.node_files(node_id) == []
 
 
 def wait_for_deploy_failed(baremetal: Any, node_id: str, timeout: float = 30.0) -> Any:
@@ -214,3 +284,10 @@ def wait_for_deploy_failed(baremetal: Any, node_id: str, timeout: float = 30.0) 
             raise AssertionError(f"node {node_id} is {node.provision_state!r}, not failed")
         time.sleep(0.1)
     return node
+
+
+def wait_for(probe: Any, timeout: float = 10.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while not (found := probe()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return found

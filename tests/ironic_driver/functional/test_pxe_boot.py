@@ -1,4 +1,4 @@
-"""``pxe`` (and ``ipxe``) boot of a ``oneview`` node: Ironic's real PXE path, with an agent.
+"""``pxe`` (and ``ipxe``) boot of a ``oneview`` node: Ironic's real PXE path, virtual agents.
 
 Ironic 39 runs its ``pxe`` boot interface for real: ``prepare_ramdisk`` synchronises the boot
 mode with the hardware (the ``oneview`` management interface reads it from the node's server
@@ -8,42 +8,44 @@ default), writes the node's PXE config (GRUB's for UEFI, PXELINUX's for BIOS, iP
 (:class:`~oneview_openstack.testing.ironic_service.PxeRoots`), and asks the management
 interface for a one-time network boot, which OneView applies (``PATCH
 /rest/server-hardware/{id}`` ``/oneTimeBoot Network``) before the server is powered on.
-Nothing serves TFTP and there is no DHCP (``[dhcp] dhcp_provider = none``):
-:class:`EmulatedAgent` stands for the ramdisk that would boot from those files, as in
-``test_direct_deploy.py``. A deploy asking for another boot mode than the template's is
-refused at the request.
+Nothing serves TFTP and there is no DHCP (``[dhcp] dhcp_provider = none``): the server
+network-boots in the simulator, which runs its virtual agent (``--ironic-url`` of this
+Ironic, see doc/simulator.md "Virtual agents") for the ramdisk that would boot from those
+files; a watcher takes a snapshot of the files at each power on. A deploy asking for
+another boot mode than the template's is refused at the request.
 
 OneView's side is read over the simulator's REST API (not through the project's client):
-the profile, the server's power and boot order, the tasks run on the server, and the
-simulator's request counters. The simulator consumes ``oneTimeBoot`` at the boot, as iLO
-does; ``test_the_one_time_network_boot_is_set_before_the_server_is_powered_on`` fails that
-boot to see the device left waiting.
+the profile, the server's power and boot order, the tasks run on the server, the
+simulator's request counters, and what the agents did (``/sim/agents/{id}``: boots,
+disk). The simulator consumes ``oneTimeBoot`` at the boot, as iLO does;
+``test_the_one_time_network_boot_is_set_before_the_server_is_powered_on`` fails that boot
+to see the device left waiting.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from openstack import exceptions
 
-from oneview_openstack.testing.agent import EmulatedAgent
 from oneview_openstack.testing.image_server import ImageServer
 from oneview_openstack.testing.ironic_nodes import ProvisioningError, move_node
-from oneview_openstack.testing.ironic_service import IronicService, PxeRoots
-from oneview_openstack.testing.simulator import SimulatorHandle
+from oneview_openstack.testing.ironic_service import PxeRoots
 
 from .. import oneview_seed as seed
 from ..oneview_seed import OneViewSide, uris_of
-from .conftest import oneview_section
-from .nodes import enroll
+from .conftest import AgentLab
+from .nodes import boot_nic_mac, enroll
 
 pytestmark = pytest.mark.functional
 
-HEARTBEAT = 0.2
-IMAGE = b"emulated whole-disk image for a PXE-booted agent\n" * 2048
+IMAGE = b"whole-disk image for a PXE-booted virtual agent\n" * 2048
 
 # The template's bootMode section for each case, and the boot mode Ironic should deploy in.
 BOOT_MODES: dict[str, tuple[dict[str, Any], str]] = {
@@ -67,48 +69,9 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def pxe_ironic(
-    tmp_path_factory: pytest.TempPathFactory, simulator: SimulatorHandle
-) -> Iterator[IronicService]:
-    """A real Ironic booting ``pxe``/``ipxe`` from roots it owns, for the emulated agent."""
-    service = IronicService(
-        tmp_path_factory.mktemp("ironic-pxe"),
-        pxe=True,
-        oneview=oneview_section(simulator),
-        conductor={
-            "automated_clean": True,
-            # A silent agent fails the node in ~10 s rather than half an hour.
-            "deploy_callback_timeout": 10,
-            "clean_callback_timeout": 10,
-            "check_provision_state_interval": 2,
-        },
-        sections={
-            "agent": {
-                "require_tls": False,
-                "deploy_logs_collect": "never",
-                # Ironic polls the power state after standby.power_off (default every 5 s).
-                "post_deploy_get_power_state_retry_interval": 1,
-            },
-        },
-    )
-    # The ramdisk gets Ironic's URL from the catalog (ipa-api-url in the PXE config).
-    service.sections["service_catalog"] = {"endpoint_override": service.url}
-    with service:
-        yield service
-
-
 @pytest.fixture
-def baremetal(pxe_ironic: IronicService) -> Iterator[Any]:
-    yield pxe_ironic.connection().baremetal
-    pxe_ironic.reset()
-
-
-@pytest.fixture
-def fast_sim(sim: SimulatorHandle) -> SimulatorHandle:
-    """The session's simulator, reset, with tasks taking a thousandth of their time."""
-    sim.operator.set_config(time_scale=0.001)
-    return sim
+def baremetal(lab: AgentLab) -> Any:
+    return lab.ironic.connection().baremetal
 
 
 @pytest.fixture
@@ -128,17 +91,18 @@ class Boot:
 
 class PxeNode:
     """A ``oneview`` node network-booting with ``boot_interface`` on a seed blade whose
-    template's boot mode is ``mode``, its boot NIC a port, and the boots the agent saw."""
+    template's boot mode is ``mode``, its boot NIC a port, and what was there at each boot
+    (while :meth:`watching`)."""
 
     def __init__(
         self,
         baremetal: Any,
-        sim: SimulatorHandle,
-        ironic: IronicService,
+        lab: AgentLab,
         mode: str,
         boot_interface: str = "pxe",
         **fields: Any,
     ) -> None:
+        ironic, sim = lab.ironic, lab.sim
         assert ironic.pxe_roots is not None
         self.baremetal = baremetal
         self.sim = sim
@@ -164,30 +128,39 @@ class PxeNode:
         )
         baremetal.create_port(node_uuid=self.node.id, address=self.mac, pxe_enabled=True)
         self.boots: list[Boot] = []
-        self._was_on = False
-        self.agent = EmulatedAgent(
-            ironic.url,
-            self.node.id,
-            is_powered_on=self.server_is_on,
-            power_off=self.press_and_hold,
-            interval=HEARTBEAT,
-        )
 
     def server(self) -> dict[str, Any]:
         return self.side.get(self.server_uri)
 
-    def server_is_on(self) -> bool:
-        """The agent's view of the power; at each power on, what a ramdisk would load."""
-        server = self.server()
-        on = server["powerState"] == "On"
-        if on and not self._was_on:
-            self.boots.append(Boot(self.files(), self.config(), server["serverProfileUri"]))
-        self._was_on = on
-        return on
+    def agent(self) -> dict[str, Any]:
+        """The simulator's record of the server: live agent, disk, last boots."""
+        return self.sim.operator.agent(self.server_uri)
 
-    def press_and_hold(self) -> None:
-        """What the ramdisk's ``poweroff`` amounts to, seen from OneView."""
-        self.side.power(self.server_uri, "Off", control="PressAndHold")
+    def disk_events(self) -> list[str]:
+        return [event["event"] for event in self.agent()["disk"]["history"]]
+
+    @contextlib.contextmanager
+    def watching(self, interval: float = 0.05) -> Iterator[None]:
+        """At each power on seen (every ``interval`` s), what a ramdisk would load."""
+        stop = threading.Event()
+
+        def watch() -> None:
+            side, was_on = OneViewSide(self.sim), False
+            while not stop.is_set():
+                server = side.get(self.server_uri)
+                on = server["powerState"] == "On"
+                if on and not was_on:
+                    self.boots.append(Boot(self.files(), self.config(), server["serverProfileUri"]))
+                was_on = on
+                time.sleep(interval)
+
+        watcher = threading.Thread(target=watch, name="boot-watcher", daemon=True)
+        watcher.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            watcher.join(timeout=5)
 
     def files(self) -> list[str]:
         return self.roots.node_files(self.node.id, [self.mac])
@@ -210,22 +183,6 @@ class PxeNode:
 
     def task_names(self) -> list[str]:
         return [name for name, _ in self.side.tasks_of(self.server_uri)]
-
-
-def boot_nic_mac(side: OneViewSide, server_uri: str, template_uri: str) -> str:
-    """The MAC of the template's Primary boot connection on the server (its FlexNIC)."""
-    template = side.get(template_uri)
-    connections = template["connectionSettings"]["connections"]
-    port_id = next(c["portId"] for c in connections if c["boot"]["priority"] == "Primary")
-    location, _, rest = port_id.partition(" ")  # "Mezz 3:1-a"
-    slot, _, rest = rest.partition(":")
-    port, _, function = rest.partition("-")
-    for device in side.get(server_uri)["portMap"]["deviceSlots"]:
-        if device["location"] == location and device["slotNumber"] == int(slot):
-            physical = device["physicalPorts"][int(port) - 1]
-            flexnic = next(v for v in physical["virtualPorts"] if v["portFunction"] == function)
-            return str(flexnic["mac"]).lower()
-    raise AssertionError(f"no port {port_id} on {server_uri}")
 
 
 def image_info(images: ImageServer) -> dict[str, str]:
@@ -252,6 +209,7 @@ class Phase:
         pxe.sim.operator.clear_counters()
         self._tasks = len(pxe.task_names())
         self._boots = len(pxe.boots)
+        self._agent_boots = len(pxe.agent()["boots"])
 
     def tasks(self) -> list[str]:
         return self.pxe.task_names()[self._tasks :]
@@ -259,17 +217,22 @@ class Phase:
     def boots(self) -> list[Boot]:
         return self.pxe.boots[self._boots :]
 
+    def agent_boots(self) -> list[tuple[str, str]]:
+        """``(device, what ran)`` of the server's boots, as the simulator recorded them."""
+        boots = self.pxe.agent()["boots"][self._agent_boots :]
+        return [(boot["device"], boot["runs"]) for boot in boots]
+
 
 @pytest.mark.parametrize(("boot_interface", "mode"), CASES)
 def test_network_boot_through_clean_deploy_and_undeploy(
-    baremetal, fast_sim, pxe_ironic, images, boot_interface, mode
+    baremetal, lab, images, boot_interface, mode
 ) -> None:
     deploy_mode = BOOT_MODES[mode][1]  # what Ironic boots the ramdisk in
     profile_mode = deploy_mode if BOOT_MODES[mode][0]["manageMode"] else None
     header = CONFIG_HEADERS[boot_interface, deploy_mode]
-    pxe = PxeNode(baremetal, fast_sim, pxe_ironic, mode, boot_interface)
+    pxe = PxeNode(baremetal, lab, mode, boot_interface)
     bm, node_id = pxe.baremetal, pxe.node.id
-    with pxe.agent:
+    with pxe.watching():
         move_node(bm, node_id, "manage")
         assert pxe.files() == []
 
@@ -278,9 +241,11 @@ def test_network_boot_through_clean_deploy_and_undeploy(
         provided = move_node(bm, node_id, "provide")
 
         assert provided.provision_state == "available", provided.last_error
-        assert pxe.agent.erase_count == 1
+        assert pxe.disk_events() == ["erase_devices_metadata"]
+        assert pxe.agent()["disk"]["history"][0]["node_uuid"] == node_id
         assert pxe.patches() == 1  # prepare_ramdisk's one-time network boot
         assert one_time_boot_then_power_on(cleaning.tasks())
+        assert cleaning.agent_boots() == [("PXE", "agent")]
         (ramdisk,) = cleaning.boots()
         assert ramdisk.profile is not None  # the cleaning profile
         assert f"{pxe.root}/{node_id}/config" in ramdisk.files
@@ -289,7 +254,7 @@ def test_network_boot_through_clean_deploy_and_undeploy(
         assert pxe.mac_link() in ramdisk.files
         assert ramdisk.config is not None
         assert ramdisk.config.splitlines()[0].strip() == header
-        assert f"ipa-api-url={pxe_ironic.url}" in ramdisk.config
+        assert f"ipa-api-url={lab.ironic.url}" in ramdisk.config
         assert pxe.files() == []  # clean_up_ramdisk at the end of cleaning
         assert pxe.server()["serverProfileUri"] is None
         assert pxe.server()["powerState"] == "Off"
@@ -302,9 +267,16 @@ def test_network_boot_through_clean_deploy_and_undeploy(
         active = move_node(bm, node_id, "active")
 
         assert active.provision_state == "active", active.last_error
-        assert pxe.agent.disk == {"url": images.url, "sha256": images.sha256}
+        written = pxe.agent()["disk"]["image"]
+        assert written["url"] == images.url
+        assert (written["os_hash_algo"], written["os_hash_value"]) == ("sha256", images.sha256)
+        assert written["size"] == len(IMAGE)
+        assert written["node_uuid"] == node_id
         assert pxe.patches() == 1
         assert one_time_boot_then_power_on(deploying.tasks())
+        # the ramdisk from the network, then (after the agent's standby.power_off) the disk
+        assert deploying.agent_boots() == [("PXE", "agent"), ("HardDisk", "written image")]
+        assert pxe.agent()["agent"] is None
         ramdisk, instance = deploying.boots()
         assert ramdisk.profile == instance.profile == pxe.server()["serverProfileUri"]
         assert f"{pxe.root}/{node_id}/config" in ramdisk.files
@@ -334,9 +306,16 @@ def test_network_boot_through_clean_deploy_and_undeploy(
         undeployed = move_node(bm, node_id, "deleted")
 
         assert undeployed.provision_state == "available", undeployed.last_error
-        assert pxe.agent.erase_count == 2
+        assert pxe.disk_events() == [
+            "erase_devices_metadata",
+            "write_image",
+            "erase_devices_metadata",
+        ]
+        assert pxe.agent()["disk"]["image"] is None
         assert pxe.patches() == 1
         assert one_time_boot_then_power_on(undeploying.tasks())
+        # the profile boots HardDisk first: only the one-time network boot runs the agent
+        assert undeploying.agent_boots() == [("PXE", "agent")]
         (ramdisk,) = undeploying.boots()
         assert ramdisk.profile == profile_uri  # cleaning runs on the instance's profile
         assert f"{pxe.root}/{node_id}/config" in ramdisk.files
@@ -346,14 +325,12 @@ def test_network_boot_through_clean_deploy_and_undeploy(
         assert pxe.server()["powerState"] == "Off"
 
 
-def test_the_one_time_network_boot_is_set_before_the_server_is_powered_on(
-    baremetal, fast_sim, pxe_ironic
-) -> None:
+def test_the_one_time_network_boot_is_set_before_the_server_is_powered_on(baremetal, lab) -> None:
     """The power on that follows prepare_ramdisk fails: the server never boots, so the
     one-time device OneView was given is still there to read."""
-    pxe = PxeNode(baremetal, fast_sim, pxe_ironic, "uefi")
+    pxe = PxeNode(baremetal, lab, "uefi")
     move_node(baremetal, pxe.node.id, "manage")
-    fast_sim.operator.fail_next_task(
+    lab.sim.operator.fail_next_task(
         "SERVER_POWER_ON_FAILED", "The server did not power on.", name="Power on"
     )
 
@@ -371,12 +348,11 @@ def test_the_one_time_network_boot_is_set_before_the_server_is_powered_on(
 
 
 def test_a_deploy_asking_for_another_boot_mode_than_the_templates_is_refused(
-    baremetal, fast_sim, pxe_ironic, images
+    baremetal, lab, images
 ) -> None:
     pxe = PxeNode(
         baremetal,
-        fast_sim,
-        pxe_ironic,
+        lab,
         "uefi",
         automated_clean=False,
         properties={"capabilities": "boot_mode:bios"},

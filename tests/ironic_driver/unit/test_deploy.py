@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import types
 from typing import Any
 
 import pytest
@@ -311,3 +312,15 @@ class DeployTestCase(OneViewTestCase):
         node.provision_state = states.DELETING
         node.save()
         return node
+
+
+def test_ironic_boots_oneview_ramdisk_instances_as_ramdisk_deploys() -> None:
+    """Ironic tells a ramdisk deploy by the interface's name; ``deploy`` widens the check."""
+    from ironic.drivers.modules import deploy_utils
+
+    def node(deploy_interface: str) -> Any:
+        return types.SimpleNamespace(get_interface=lambda family: deploy_interface)
+
+    assert deploy_utils.get_boot_option(node("oneview-ramdisk")) == "ramdisk"
+    assert deploy_utils.get_boot_option(node("ramdisk")) == "ramdisk"
+    assert deploy_utils.get_boot_option(node("oneview-direct")) == "local"
