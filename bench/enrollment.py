@@ -104,6 +104,7 @@ class Run:
     status: int
     oneview: dict[str, int]
     ironic: dict[str, int]
+    ironic_seconds: dict[str, float]
     ironic_bytes_sent: int
     ironic_bytes_received: int
     ironic_5xx: int
@@ -195,6 +196,7 @@ class _Counts:
 
     def clear(self) -> None:
         self.requests: Counter[str] = Counter()
+        self.seconds: Counter[str] = Counter()  # Ironic's answer time, summed per template
         self.sent = 0
         self.received = 0
         self.server_errors = 0
@@ -202,6 +204,7 @@ class _Counts:
     def snapshot(self) -> dict[str, Any]:
         return {
             "requests": dict(sorted(self.requests.items())),
+            "seconds": {key: round(value, 4) for key, value in sorted(self.seconds.items())},
             "sent": self.sent,
             "received": self.received,
             "server_errors": self.server_errors,
@@ -248,10 +251,14 @@ class _ProxyHandler(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
         headers = {k: v for k, v in self.headers.items() if k.lower() not in self._HOP}
+        started = time.perf_counter()
         status, reply_headers, data = self._upstream_call(headers, body)
+        elapsed = time.perf_counter() - started
+        key = path_template(self.command, self.path)
         with self.server.counts.lock:
             counts = self.server.counts
-            counts.requests[path_template(self.command, self.path)] += 1
+            counts.requests[key] += 1
+            counts.seconds[key] += elapsed
             counts.sent += length
             counts.received += len(data)
             counts.server_errors += status >= 500
@@ -459,6 +466,7 @@ class Bench:
             status=status,
             oneview=oneview,
             ironic=counts["requests"],
+            ironic_seconds=counts["seconds"],
             ironic_bytes_sent=counts["sent"],
             ironic_bytes_received=counts["received"],
             ironic_5xx=counts["server_errors"],
@@ -779,7 +787,7 @@ def print_table(runs: list[Run], context: dict[str, Any]) -> None:
         targets = " ".join(f"{name}:{'ok' if ok else 'MISSED'}" for name, ok in run.targets.items())
         rows.append(
             (
-                run.name + (f" [{run.note}]" if run.note else ""),
+                run.name + (" (!)" if run.note else ""),
                 f"{run.servers:,}",
                 f"{run.seconds:.1f}",
                 f"{run.per_server(run.seconds) * 1000:.0f}",
@@ -800,14 +808,19 @@ def print_table(runs: list[Run], context: dict[str, Any]) -> None:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
         if number == 0:
             print("  ".join("-" * width for width in widths))
-    for name, seconds in context["startup_seconds"].items():
-        print(f"\nstart-up and exit, {name}: {seconds:.2f} s", end="")
     print()
     for run in runs:
-        print(f"\n{run.name}, {run.servers:,} servers:")
-        for side, counts in (("OneView", run.oneview), ("Ironic", run.ironic)):
-            for key, count in sorted(counts.items(), key=lambda item: -item[1]):
-                print(f"  {side:8} {count:7,}  {key}")
+        if run.note:
+            print(f"(!) {run.name}, {run.servers:,}: {' '.join(run.note.split())}")
+    for name, seconds in context["startup_seconds"].items():
+        print(f"start-up and exit, {name}: {seconds:.2f} s")
+    for run in runs:
+        print(f"\n{run.name}, {run.servers:,} servers (Ironic: mean answer time):")
+        for key, count in sorted(run.oneview.items(), key=lambda item: -item[1]):
+            print(f"  OneView {count:7,}  {key}")
+        for key, count in sorted(run.ironic.items(), key=lambda item: -item[1]):
+            mean = run.ironic_seconds.get(key, 0.0) / count * 1000
+            print(f"  Ironic  {count:7,}  {key}  ({mean:.0f} ms)")
 
 
 def write_json(runs: list[Run], context: dict[str, Any], output: Path) -> Path:
