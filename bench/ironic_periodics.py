@@ -165,8 +165,10 @@ def ironic_for(
         **configuration.oneview,
     }
     directory = workdir / configuration.name.replace(" ", "-").replace(",", "")
+    # No cleaning at provide: the nodes have no template and no agent runs here.
+    conductor = {"automated_clean": False, **configuration.conductor}
     with IronicService(
-        directory, oneview=oneview, conductor=configuration.conductor, debug=configuration.debug
+        directory, oneview=oneview, conductor=conductor, debug=configuration.debug
     ) as ironic:
         yield ironic
 
@@ -177,7 +179,6 @@ def enroll_first(ironic: IronicService, server_uri: str) -> str:
         driver="oneview",
         name="bench-0",
         driver_info={"server_hardware_uri": server_uri},
-        deploy_interface="fake",
     )
     move_node(baremetal, node.id, "manage")
     move_node(baremetal, node.id, "provide")

@@ -91,10 +91,25 @@ def test_chapter_1_shows_the_appliance_and_a_power_task(out) -> None:
     assert re.search(r"task 'Power on': Completed; \S.* is On", chapter)
 
 
-def test_chapter_2_says_the_fake_agent_stands_in_for_ironic_python_agent(out) -> None:
+def test_chapter_2_deploys_with_oneview_direct_through_the_virtual_agents(out) -> None:
     chapter = section(out, "Chapter 2.", "Chapter 3.")
-    assert "STANDS IN FOR IRONIC-PYTHON-AGENT" in chapter
-    assert "deploy oneview-fake-agent" in chapter
+    assert "VIRTUAL IRONIC-PYTHON-AGENT" in " ".join(chapter.replace("!!", "").split())
+    assert "deploy oneview-direct" in chapter
+    assert "boot pxe" in chapter
+    assert "fake" not in chapter
+    provide = section(out, "-- provide:", "-- deploy")
+    assert "bm-01: booted (PXE: agent); the virtual agent ran erase_devices_metadata" in provide
+    assert "bm-02: booted (PXE: agent); the virtual agent ran erase_devices_metadata" in provide
+    deploy = section(out, "-- deploy", "-- OneView's side")
+    image = re.search(
+        r"image (http://127\.0\.0\.1:\d+/images/ubuntu-24\.04\.raw) \((\d+) bytes\)", deploy
+    )
+    assert image
+    assert "the image written on the server's disk" in deploy
+    assert re.search(rf"image\s+{re.escape(image[1])}", deploy.split("written on")[1])
+    assert re.search(rf"size\s+{image[2]} bytes", deploy)
+    assert re.search(r"sha256\s+[0-9a-f]{64}", deploy)
+    assert "PXE: agent, HardDisk: written image" in deploy
 
 
 def test_chapter_2_enrolls_validates_and_inspects_from_oneview(out) -> None:

@@ -14,7 +14,7 @@ from types import FrameType
 
 from oneview_openstack.client import OneViewClient
 from oneview_openstack.demo import allocation, inventory, ironic, show
-from oneview_openstack.demo.stage import DemoFailure, Stage
+from oneview_openstack.demo.stage import AGENT_HEARTBEAT, DemoFailure, Stage
 from oneview_openstack.testing.simulator import start_simulator
 
 # Chapter 1 shows a power task progress: a 10 s power-on takes half a second.
@@ -91,7 +91,15 @@ def tell(stack: ExitStack, workdir: Path) -> None:
         "blades in enclosures, rack servers, server profile templates and networks.",
     )
     show.step(f"Starting the OneView simulator (work dir {workdir})")
-    sim = stack.enter_context(start_simulator(workdir, time_scale=INVENTORY_TIME_SCALE))
+    # An agent listener, so that chapter 2 can point the virtual agents at its Ironic.
+    sim = stack.enter_context(
+        start_simulator(
+            workdir,
+            time_scale=INVENTORY_TIME_SCALE,
+            agent_port=0,
+            heartbeat_interval=AGENT_HEARTBEAT,
+        )
+    )
     show.say(f"Simulator at {sim.url}, CA certificate {sim.ca_file}", 1)
     ov = stack.enter_context(
         OneViewClient(sim.url, sim.username, sim.password, ca_file=sim.ca_file)

@@ -12,16 +12,20 @@ from oneview_openstack.demo.progress import drive
 from oneview_openstack.demo.stage import (
     IRONIC_TIME_SCALE,
     PERIOD_SECONDS,
+    DemoFailure,
     DemoNode,
     Stage,
     ironic_version,
     start_ironic,
 )
+from oneview_openstack.testing.image_server import ImageServer
 
-# Where the image would come from; the fake agent only records it.
-IMAGE = {"image_source": "http://127.0.0.1:9/images/ubuntu-24.04.qcow2", "image_checksum": "0" * 32}
+# The whole-disk image the virtual agent downloads, checks and writes (served on loopback).
+IMAGE_CONTENT = b"the demo's whole-disk image: bm-01 boots this after the deploy\n" * 16384
+IMAGE_NAME = "ubuntu-24.04.raw"
 INTERFACES = ("power", "management", "inspect", "deploy", "boot", "network")
-DEPLOY_INTERFACE = "oneview-fake-agent"
+DEPLOY_INTERFACE = "oneview-direct"
+BOOT_INTERFACE = "pxe"
 SERVERS = {"bm-01": "Frame1, bay 1", "bm-02": "Frame1, bay 2"}  # node name: server hardware
 TEMPLATE = "SPT-Prod-SY480"
 
@@ -62,12 +66,22 @@ def start(stage: Stage, stack: ExitStack) -> None:
         ],
         indent=2,
     )
+    agents = stage.sim.operator.agent_config()
+    show.say("the simulator's virtual agents:", 1)
+    show.fields(
+        [
+            ("ironic_url", agents["ironic_url"]),
+            ("heartbeat_interval", f"{agents['heartbeat_interval']} s"),
+        ],
+        indent=2,
+    )
     show.note(
-        f"No ironic-python-agent can boot on a simulated server. The nodes use the test-only "
-        f"deploy interface `{DEPLOY_INTERFACE}`, which STANDS IN FOR IRONIC-PYTHON-AGENT: it "
-        "writes no image and erases no disk, it only records that it would have. Everything "
-        "else (server profiles, power, boot devices, Ironic's state machine) is the real code. "
-        "The boot interface is Ironic's `fake` one: there is no PXE server here."
+        f"The nodes boot with Ironic's `{BOOT_INTERFACE}` boot interface and deploy with "
+        f"`{DEPLOY_INTERFACE}` (Ironic's agent deploy plus the server profile). Before each "
+        "ramdisk boot, Ironic writes the node's PXE config and asks OneView for a one-time "
+        "network boot; a simulated server that boots from the network runs the simulator's "
+        "VIRTUAL IRONIC-PYTHON-AGENT, which looks its node up, heartbeats, erases and writes "
+        "its (simulated) disk. No TFTP server runs: the simulator stands for the network boot."
     )
 
 
@@ -83,6 +97,7 @@ def enroll(stage: Stage) -> None:
             name=node.name,
             driver="oneview",
             deploy_interface=DEPLOY_INTERFACE,
+            boot_interface=BOOT_INTERFACE,
             driver_info={
                 "server_hardware_uri": node.server_uri,
                 "server_profile_template_uri": node.template_uri,
@@ -175,22 +190,47 @@ def _count(stage: Stage, *requests: str) -> int:
 
 def provide(stage: Stage) -> None:
     show.step("provide: automated cleaning, on a server profile Ironic applies and then removes")
-    nodes = drive(stage, stage.nodes, "provide", "available")
-    erased = [name for name, n in nodes.items() if n.driver_internal_info.get("fake_agent_erased")]
-    show.say(
-        f"cleaning step erase_devices_metadata recorded by the fake agent on {', '.join(erased)}"
-        " (no disk touched)",
-        1,
-    )
+    drive(stage, stage.nodes, "provide", "available")
+    for node in stage.nodes:
+        seen = stage.sim.operator.agent(node.server_uri)
+        boots = ", ".join(f"{b['device']}: {b['runs']}" for b in seen["boots"])
+        events = [e["event"] for e in (seen["disk"] or {}).get("history", [])]
+        show.say(
+            f"{node.name}: booted ({boots}); the virtual agent ran {', '.join(events) or '-'}",
+            1,
+        )
 
 
 def deploy(stage: Stage, node: DemoNode) -> None:
     show.step(f"deploy {node.name}: a server profile from {node.template_name}, then the image")
-    show.say(f"image {IMAGE['image_source']} (the fake agent writes nothing)", 1)
-    stage.baremetal.update_node(node.id, instance_info=dict(IMAGE))
-    started = time.monotonic()
-    drive(stage, [node], "active", "active")
+    with ImageServer(IMAGE_CONTENT, IMAGE_NAME) as image:
+        show.say(f"image {image.url} ({len(IMAGE_CONTENT)} bytes)", 1)
+        info = {
+            "image_source": image.url,
+            "image_os_hash_algo": "sha256",
+            "image_os_hash_value": image.sha256,
+        }
+        stage.baremetal.update_node(node.id, instance_info=info)
+        started = time.monotonic()
+        drive(stage, [node], "active", "active")
     show.say(f"{node.name} is active after {time.monotonic() - started:.1f} s", 1)
+    seen = stage.sim.operator.agent(node.server_uri)
+    written = (seen["disk"] or {}).get("image")
+    if not written:
+        raise DemoFailure(f"{node.name} is active but the virtual agent wrote no image")
+    show.say("the image written on the server's disk (as the simulator recorded it):", 1)
+    show.fields(
+        [
+            ("image", written["url"]),
+            ("size", f"{written['size']} bytes"),
+            (written["os_hash_algo"], written["os_hash_value"]),
+            ("written at", written["written_at"]),
+            ("by the agent of node", written["node_uuid"]),
+        ],
+        indent=2,
+    )
+    boots = ", ".join(f"{b['device']}: {b['runs']}" for b in seen["boots"][-2:])
+    show.say(f"the server's last boots: {boots}", 1)
 
 
 def show_oneview_side(stage: Stage, node: DemoNode) -> None:

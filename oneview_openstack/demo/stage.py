@@ -17,6 +17,8 @@ from oneview_openstack.testing.simulator import SimulatorHandle
 PERIOD_SECONDS = 1
 # Profile tasks of 120 s take 1.2 s; a 10 s power task 0.1 s.
 IRONIC_TIME_SCALE = 0.01
+# Seconds between two heartbeats of the simulator's virtual agents (1 s by default).
+AGENT_HEARTBEAT = 0.5
 
 
 class DemoFailure(RuntimeError):
@@ -79,8 +81,21 @@ def start_ironic(stack: ExitStack, stage: Stage) -> IronicService:
         hardware_types=("oneview",),
         oneview=oneview_options(stage.sim),
         conductor={"sync_power_state_interval": PERIOD_SECONDS},
+        sections={
+            "agent": {
+                # the virtual agents' callback URLs are plain HTTP on loopback
+                "require_tls": False,
+                # Ironic polls the power state after the agent's power off (default every 5 s)
+                "post_deploy_get_power_state_retry_interval": 1,
+            },
+        },
+        pxe=True,
     )
+    # The agents get Ironic's URL from the catalog (no Keystone here).
+    ironic.sections["service_catalog"] = {"endpoint_override": ironic.url}
     stack.callback(ironic.stop)  # before start(): a Ctrl-C while it starts must stop it too
+    # A server that boots from the network now runs a virtual agent talking to this Ironic.
+    stage.sim.operator.configure_agents(ironic_url=ironic.url)
     ironic.start()
     stage.ironic = ironic
     return ironic

@@ -1,7 +1,8 @@
-"""TEST ONLY: one image served over loopback HTTP, for deploy tests with an emulated agent.
+"""One image served over loopback HTTP, for deploys through the simulator's virtual agents
+(tests, the demo, the benchmark).
 
 Ironic's conductor only sends ``HEAD`` to an ``http`` image_source (to check it exists); the
-agent (:mod:`oneview_openstack.testing.agent`) ``GET``s it and checks its hash.
+agent ``GET``s it and checks its hash.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ _TIMEOUT = 10.0
 
 
 class ImageServer(Startable):
-    """Serves one image at :attr:`url` over loopback HTTP (HEAD and GET), for deploy tests.
+    """Serves one image at :attr:`url` over loopback HTTP (HEAD and GET), for deploys.
 
     Ironic's conductor only sends HEAD to an ``http`` image_source; the agent GETs it.
     """

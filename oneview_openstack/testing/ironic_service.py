@@ -7,9 +7,11 @@ One process runs the API and the conductor (``rpc_transport = none``), on sqlite
         bm = ironic.connection().baremetal
         bm.create_node(driver='oneview', name='n1')
 
-Every interface family enables Ironic's fake implementations plus every implementation this
-project registers under ``ironic.hardware.interfaces.<family>``, so a new OneView interface
-is enabled here as soon as its entry point exists. ``start()`` returns only when the API
+Every interface family enables Ironic's fake implementations (for the ``fake-hardware``
+type only: the ``oneview`` type lists none) plus every implementation this project
+registers under ``ironic.hardware.interfaces.<family>``, so a new OneView interface is
+enabled here as soon as its entry point exists; the ``oneview`` type's boot interfaces are
+``pxe`` and ``ipxe`` (``pxe=True``, the default). ``start()`` returns only when the API
 lists every enabled hardware type, and fails at once, with the log tail, when Ironic logs
 that a hardware type could not be registered (Ironic itself keeps running in that case).
 
@@ -17,11 +19,14 @@ sqlite takes one writer at a time: under concurrent clients Ironic answers HTTP 
 ("database is locked"). Give ``database_url`` (an empty MySQL/MariaDB database, e.g. from
 :class:`.mariadb.MariaDBServer`) for those tests and benchmarks.
 
-``pxe=True`` sets Ironic up for the ``pxe`` and ``ipxe`` boot interfaces (enabled beside the
-others; see :class:`PxeRoots`): a TFTP root, an HTTP root and the image caches in
-``workdir``, no DHCP (``[dhcp] dhcp_provider = none``), and a small deploy kernel and ramdisk
-as ``file://`` URLs. Nothing serves TFTP or HTTP: an emulated agent stands for the ramdisk
-that would boot, and tests read the files Ironic writes (:meth:`PxeRoots.node_files`).
+``pxe=True`` (the default) sets Ironic up for the ``pxe`` and ``ipxe`` boot interfaces
+(enabled beside the others; see :class:`PxeRoots`): a TFTP root, an HTTP root and the image
+caches in ``workdir``, no DHCP (``[dhcp] dhcp_provider = none``), and a small deploy kernel
+and ramdisk as ``file://`` URLs. Nothing serves TFTP or HTTP: the simulator's virtual agents
+(``oneview-simulator --ironic-url``) stand for the ramdisk that would boot, and tests read
+the files Ironic writes (:meth:`PxeRoots.node_files`). ``pxe=False`` leaves only the fake
+boot interface, enough for ``hardware_types=("fake-hardware",)`` alone: Ironic refuses to
+start a conductor whose ``oneview`` type has no enabled boot interface it supports.
 """
 
 from __future__ import annotations
@@ -58,8 +63,8 @@ INTERFACE_FAMILIES = (
     'network', 'power', 'raid', 'rescue', 'storage', 'vendor',
 )  # fmt: skip
 
-# Implementations every test Ironic enables; enough for fake-hardware and for `oneview`
-# with Ironic's fake interfaces. Families with a `no-*` variant enable it as well.
+# Implementations every test Ironic enables, for fake-hardware; `oneview` takes this
+# project's interfaces, the `no-*` variants and (pxe=True) pxe/ipxe boot.
 DEFAULT_INTERFACES: Mapping[str, tuple[str, ...]] = {
     "bios": ("fake", "no-bios"),
     "boot": ("fake",),
@@ -120,7 +125,7 @@ class IronicService(ServiceHarness):
     :param database_url: an empty MySQL/MariaDB database to use instead of the default, a
         sqlite file in ``workdir``; ``start()`` creates Ironic's schema in it.
     :param pxe: enable the ``pxe`` and ``ipxe`` boot interfaces, with the roots, caches and
-        deploy images of :attr:`pxe_roots` in ``workdir``.
+        deploy images of :attr:`pxe_roots` in ``workdir`` (needed by the ``oneview`` type).
     """
 
     def __init__(
@@ -135,7 +140,7 @@ class IronicService(ServiceHarness):
         debug: bool = False,
         startup_timeout: float = 60.0,
         database_url: str | None = None,
-        pxe: bool = False,
+        pxe: bool = True,
     ) -> None:
         self.workdir = Path(workdir)
         self.hardware_types = _registered_hardware_types(hardware_types)

@@ -140,6 +140,17 @@ class OperatorClient:
         result: dict[str, Any] = self._call("GET", "/sim/agents")
         return result
 
+    def agent_config(self) -> dict[str, Any]:
+        """``ironic_url``, ``heartbeat_interval``, ``command_latency`` and ``listener``."""
+        result: dict[str, Any] = self._call("GET", "/sim/agents/config")
+        return result
+
+    def configure_agents(self, **changes: Any) -> dict[str, Any]:
+        """Change ``ironic_url`` (None: agents off), ``heartbeat_interval`` or
+        ``command_latency``; needs a simulator started with an agent listener."""
+        result: dict[str, Any] = self._call("PUT", "/sim/agents/config", changes)
+        return result
+
     def agent(self, server_hardware: str) -> dict[str, Any]:
         """One server (id or URI): its live agent, its disk and its last boots."""
         result: dict[str, Any] = self._call("GET", f"/sim/agents/{_last_segment(server_hardware)}")

@@ -4,7 +4,7 @@ point, and Ironic's unit-test base works from this project's tests."""
 import configparser
 
 import pytest
-from ironic.common import driver_factory, states
+from ironic.common import driver_factory, exception
 from ironic.conductor import task_manager
 
 from oneview_openstack.ironic_driver.hardware import OneViewHardware
@@ -23,27 +23,34 @@ def test_real_ironic_lists_the_oneview_driver(baremetal) -> None:
 
 
 @pytest.mark.functional
-def test_real_ironic_enrolls_and_manages_a_oneview_node(baremetal) -> None:
+def test_real_ironic_enrolls_a_oneview_node_with_real_interfaces(baremetal) -> None:
     node = baremetal.create_node(
-        driver='oneview', name='smoke-1', power_interface='fake', management_interface='fake',
+        driver='oneview', name='smoke-1',
         properties={'cpus': 2, 'memory_mb': 4096, 'local_gb': 20, 'cpu_arch': 'x86_64'},
     )  # fmt: skip
 
     assert node.provision_state == "enroll"
-    assert node.power_interface == "fake"
-    assert move_node(baremetal, node.id, "manage").provision_state == "manageable"
+    assert node.power_interface == "oneview"
+    assert node.management_interface == "oneview"
+    assert node.deploy_interface == "oneview-direct"
+    assert node.boot_interface in ("ipxe", "pxe")
+
+
+@pytest.mark.functional
+@pytest.mark.parametrize("family", ["power", "management", "boot", "deploy", "inspect"])
+def test_the_oneview_type_refuses_ironics_fake_interfaces(baremetal, family) -> None:
+    from openstack import exceptions
+
+    with pytest.raises(exceptions.BadRequestException, match="not supported by hardware type"):
+        baremetal.create_node(
+            driver="oneview", name="smoke-fake", **{f"{family}_interface": "fake"}
+        )
 
 
 @pytest.mark.functional
 def test_reset_deletes_even_a_deployed_protected_node(ironic: IronicService) -> None:
     baremetal = ironic.connection().baremetal
-    node = baremetal.create_node(
-        driver="oneview",
-        name="smoke-reset",
-        power_interface="fake",
-        management_interface="fake",
-        deploy_interface="fake",
-    )
+    node = baremetal.create_node(driver="fake-hardware", name="smoke-reset")
     baremetal.create_port(node_uuid=node.id, address="52:54:00:aa:bb:01")
     for verb in ("manage", "provide", "active"):
         move_node(baremetal, node.id, verb)
@@ -65,7 +72,7 @@ def test_unknown_interface_is_refused_by_the_real_api(baremetal) -> None:
 
 @pytest.mark.functional
 def test_start_fails_with_the_log_when_a_hardware_type_cannot_register(tmp_path) -> None:
-    # manual-management supports no deploy interface among the enabled ones (only `fake`)
+    # manual-management supports no deploy interface among the enabled ones (fake, oneview-*)
     service = IronicService(tmp_path, hardware_types=["oneview", "manual-management"])
 
     with pytest.raises(ServiceStartError, match="Failed to register hardware types") as caught:
@@ -107,12 +114,18 @@ def test_config_carries_oneview_options_periodic_intervals_and_extra_sections(tm
 
 class OneViewNodeInIronicTestDbTestCase(OneViewDbTestCase):
     def test_oneview_node_runs_with_the_oneview_hardware_type(self) -> None:
-        node = self.create_node(power_interface="fake", management_interface="fake")
+        node = self.create_node(boot_interface="pxe", deploy_interface="oneview-direct")
 
         driver_factory.check_and_update_node_interfaces(node)
         node.save()
 
         assert isinstance(driver_factory.get_hardware_type("oneview"), OneViewHardware)
         with task_manager.acquire(self.context, node.uuid) as task:
-            task.driver.power.set_power_state(task, states.POWER_ON)
-            assert task.driver.power.get_power_state(task) == states.POWER_ON
+            assert task.driver.power.__class__.__name__ == "OneViewPower"
+            assert task.driver.deploy.__class__.__name__ == "OneViewAgentDeploy"
+
+    def test_a_oneview_node_cannot_have_a_fake_interface(self) -> None:
+        node = self.create_node(power_interface="fake")
+
+        with pytest.raises(exception.IncompatibleInterface):
+            driver_factory.check_and_update_node_interfaces(node)

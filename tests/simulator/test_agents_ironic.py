@@ -4,12 +4,10 @@ The simulator runs with ``--ironic-url``: a blade that boots from the network ru
 virtual ironic-python-agent, which looks its node up by the blade's MACs, heartbeats
 and runs what Ironic asks (``erase_devices_metadata``, ``write_image``, ...). The node
 is of the ``oneview`` hardware type with Ironic's own ``direct`` deploy
-(``oneview-direct``) and the ``fake`` boot interface. The profiles the driver applies
-from the template boot PXE first, so cleaning and deploying boot the agent; but the
-cleaning after an undeploy reboots the server with the instance's profile (boot order
-HardDisk first), and the ``fake`` boot interface does not ask for a network boot as
-``pxe`` would: the test sets the one-time boot to Network through OneView's REST API
-before the undeploy.
+(``oneview-direct``) and ``pxe`` boot: before each ramdisk boot ``prepare_ramdisk`` sets a
+one-time network boot through OneView, so the cleaning after an undeploy boots the agent
+although the instance's profile boots HardDisk first. (The driver's own tests of the same
+path, with OneView's side checked at each step, are tests/ironic_driver/functional.)
 """
 
 from __future__ import annotations
@@ -78,18 +76,15 @@ class AgentLab:
                 "server_profile_template_uri": self.template["uri"],
             },
             deploy_interface="oneview-direct",
-            boot_interface="fake",
+            boot_interface="pxe",
             power_interface="oneview",
             management_interface="oneview",
         )
         # The deploy NIC the template connects (macType Physical): the lookup finds it.
-        baremetal.create_port(node_uuid=node.id, address=self.mac("Mezz", 3, 1, "a"))
+        baremetal.create_port(
+            node_uuid=node.id, address=self.mac("Mezz", 3, 1, "a"), pxe_enabled=True
+        )
         return node
-
-    def boot_from_network_once(self) -> None:
-        """What Ironic's ``pxe`` boot interface would ask for before booting the ramdisk."""
-        patch = [{"op": "replace", "path": "/oneTimeBoot", "value": "Network"}]
-        self.api.run("PATCH", self.server["uri"], patch)
 
     def power_state(self) -> str:
         return str(self.api.get(self.server["uri"])["powerState"])
@@ -175,7 +170,7 @@ def test_clean_deploy_undeploy_through_the_virtual_agent(lab, baremetal, images)
     assert provided.provision_state == "available"
     seen = lab.agents(f"/{lab.server_id}")
     assert [boot["runs"] for boot in seen["boots"]] == ["agent"]
-    assert seen["boots"][0]["device"] == "PXE"  # the cleaning profile's boot order
+    assert seen["boots"][0]["device"] == "PXE"  # the one-time boot prepare_ramdisk set
     assert [event["event"] for event in seen["disk"]["history"]] == ["erase_devices_metadata"]
     assert seen["disk"]["history"][0]["node_uuid"] == node.id
     assert seen["agent"] is None  # Ironic powered the server off after cleaning
@@ -202,7 +197,6 @@ def test_clean_deploy_undeploy_through_the_virtual_agent(lab, baremetal, images)
     assert [disk["server"] for disk in listed["disks"]] == [lab.server["uri"]]
     assert listed["agents"] == []
 
-    lab.boot_from_network_once()  # (the fake boot interface does not)
     undeployed = move_node(baremetal, node.id, "deleted", timeout=60)  # tear down + clean
 
     assert undeployed.provision_state == "available", undeployed.last_error
@@ -235,7 +229,6 @@ def test_a_hash_mismatch_fails_the_deploy_naming_both_hashes(lab, baremetal, ima
     # on failure Ironic collected the agent's logs (log.collect_system_logs)
     assert wait_for(lambda: list(lab.logs.glob(f"{node.id}*.tar.gz")))
 
-    lab.boot_from_network_once()
     undeployed = move_node(baremetal, node.id, "deleted", timeout=60)
 
     assert undeployed.provision_state == "available", undeployed.last_error

@@ -8,6 +8,7 @@ decide them for the whole session. The functional tests get their own Ironic thi
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -58,17 +59,21 @@ class AgentLab:
         self.ironic = ironic
 
 
-@pytest.fixture(scope="session")
-def agent_lab(
-    tmp_path_factory: pytest.TempPathFactory, simulator_cert_dir: Path
+@contextlib.contextmanager
+def running_agent_lab(
+    workdir: Path,
+    cert_dir: Path,
+    *,
+    oneview: dict[str, Any] | None = None,
+    conductor: dict[str, Any] | None = None,
 ) -> Iterator[AgentLab]:
     """A simulator started with ``--ironic-url`` of its own Ironic, and that Ironic.
 
     Ironic's port is chosen before either starts, so the simulator knows it; tasks take a
     thousandth of their time; agents heartbeat every :data:`AGENT_HEARTBEAT` seconds; a
-    silent agent fails the node on Ironic's callback timeout in ~10 s.
+    silent agent fails the node on Ironic's callback timeout in ~10 s. ``oneview`` and
+    ``conductor`` add to (or override) Ironic's ``[oneview]`` and ``[conductor]``.
     """
-    workdir = tmp_path_factory.mktemp("agent-lab")
     ironic = IronicService(
         workdir / "ironic",
         pxe=True,
@@ -77,6 +82,7 @@ def agent_lab(
             "deploy_callback_timeout": 10,
             "clean_callback_timeout": 10,
             "check_provision_state_interval": 2,
+            **(conductor or {}),
         },
         sections={
             "agent": {
@@ -92,18 +98,27 @@ def agent_lab(
     ironic.sections["service_catalog"] = {"endpoint_override": ironic.url}
     sim = start_simulator(
         workdir / "simulator",
-        cert_dir=simulator_cert_dir,
+        cert_dir=cert_dir,
         time_scale=0.001,
         ironic_url=ironic.url,
         agent_port=0,
         heartbeat_interval=AGENT_HEARTBEAT,
     )
     try:
-        ironic.oneview = oneview_section(sim)
+        ironic.oneview = {**oneview_section(sim), **(oneview or {})}
         with ironic:
             yield AgentLab(sim, ironic)
     finally:
         sim.stop()
+
+
+@pytest.fixture(scope="session")
+def agent_lab(
+    tmp_path_factory: pytest.TempPathFactory, simulator_cert_dir: Path
+) -> Iterator[AgentLab]:
+    """The session's agent lab (see :func:`running_agent_lab`)."""
+    with running_agent_lab(tmp_path_factory.mktemp("agent-lab"), simulator_cert_dir) as lab:
+        yield lab
 
 
 @pytest.fixture

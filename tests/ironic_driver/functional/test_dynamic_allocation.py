@@ -1,30 +1,33 @@
 """Dynamic allocation, lost profiles and power sync in a real Ironic with fast periodic tasks.
 
 This module's Ironic runs the OneView periodic task and the conductor's power sync every
-second (instead of 300 s and 60 s), against the session's simulator.
+second (instead of 300 s and 60 s), in an agent lab of its own (conftest): nodes boot
+``pxe`` and clean and deploy (``oneview-direct``) through the simulator's virtual agents.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from oneview_openstack.client import OneViewClient
+from oneview_openstack.testing.image_server import ImageServer
 from oneview_openstack.testing.ironic_bulk import clone_nodes
 from oneview_openstack.testing.ironic_nodes import move_node
 from oneview_openstack.testing.ironic_service import IronicService
 
 from .. import oneview_seed as seed
 from ..oneview_seed import OneViewSide, uris_of
-from .conftest import oneview_section
-from .nodes import enroll
+from .conftest import AgentLab, oneview_section, running_agent_lab
+from .nodes import enroll, enroll_booting
 
 pytestmark = pytest.mark.functional
 
-IMAGE = {"image_source": "http://127.0.0.1:9/images/disk.raw", "image_checksum": "0" * 32}
+IMAGE_BYTES = b"a whole-disk image for dynamic allocation\n" * 1024
 PERIOD_LINE = "OneView dynamic allocation period: "
 FAST_PERIODICS = {
     "sync_power_state_interval": 1,
@@ -34,16 +37,32 @@ FAST_PERIODICS = {
 
 
 @pytest.fixture(scope="module")
-def periodic_ironic(tmp_path_factory: pytest.TempPathFactory, simulator: Any) -> Iterator[Any]:
-    oneview = {**oneview_section(simulator), "periodic_check_interval": 1, "inventory_max_age": 2}
-    workdir = tmp_path_factory.mktemp("ironic-periodic")
-    with IronicService(workdir, oneview=oneview, conductor=FAST_PERIODICS) as service:
-        yield service
+def periodic_lab(
+    tmp_path_factory: pytest.TempPathFactory, simulator_cert_dir: Path
+) -> Iterator[AgentLab]:
+    with running_agent_lab(
+        tmp_path_factory.mktemp("periodic-lab"),
+        simulator_cert_dir,
+        oneview={"periodic_check_interval": 1, "inventory_max_age": 2},
+        conductor=FAST_PERIODICS,
+    ) as lab:
+        yield lab
+
+
+@pytest.fixture
+def periodic_ironic(periodic_lab: AgentLab) -> IronicService:
+    return periodic_lab.ironic
+
+
+@pytest.fixture
+def sim(periodic_lab: AgentLab) -> Any:
+    """This module's simulator (not the session's), reset."""
+    periodic_lab.sim.operator.reset()
+    return periodic_lab.sim
 
 
 @pytest.fixture
 def bm(periodic_ironic: IronicService, sim: Any) -> Iterator[Any]:
-    sim.operator.set_config(time_scale=0.001)
     yield periodic_ironic.connection().baremetal
     periodic_ironic.reset()
 
@@ -64,14 +83,7 @@ def until(baremetal: Any, node_id: str, check: Callable[[Any], bool], what: str)
 
 
 def available_node(baremetal: Any, sim: Any, server: str, name: str) -> Any:
-    node = enroll(
-        baremetal,
-        uris_of(sim),
-        server,
-        seed.TEMPLATE,
-        name=name,
-        deploy_interface="oneview-fake-agent",
-    )
+    node = enroll_booting(baremetal, sim, server, seed.TEMPLATE, name=name)
     move_node(baremetal, node.id, "manage")
     return move_node(baremetal, node.id, "provide")
 
@@ -119,8 +131,14 @@ def test_maintenance_an_operator_set_is_left_alone(bm, sim, periodic_ironic) -> 
 def test_an_active_node_whose_profile_was_deleted_in_oneview_is_flagged(bm, sim) -> None:
     server_uri = uris_of(sim).server(seed.BLADE_BIG)
     node = available_node(bm, sim, seed.BLADE_BIG, "dyn-3")
-    bm.update_node(node.id, instance_info=dict(IMAGE))
-    move_node(bm, node.id, "active")
+    with ImageServer(IMAGE_BYTES) as image:
+        info = {
+            "image_source": image.url,
+            "image_os_hash_algo": "sha256",
+            "image_os_hash_value": image.sha256,
+        }
+        bm.update_node(node.id, instance_info=info)
+        move_node(bm, node.id, "active")
     profile = OneViewSide(sim).get(server_uri)["serverProfileUri"]
 
     sim.operator.remove_foreign_profile(server_uri)  # an administrator deletes it
@@ -179,14 +197,14 @@ def test_oneview_calls_per_period_stay_constant_from_10_to_1000_nodes(
         free = [s.uri for s in ov.server_hardware.list() if not s.server_profile_uri]
     assert len(free) >= 1000
     oneview = {**oneview_section(big), "periodic_check_interval": 1, "inventory_page_size": 500}
-    conductor = {"sync_power_state_interval": 0}
+    # no cleaning: the node has no template and no agent runs on this simulator
+    conductor = {"sync_power_state_interval": 0, "automated_clean": False}
     with IronicService(tmp_path / "ironic", oneview=oneview, conductor=conductor) as ironic:
         baremetal = ironic.connection().baremetal
         first = baremetal.create_node(
             driver="oneview",
             name="scale-0",
             driver_info={"server_hardware_uri": free[0]},
-            deploy_interface="fake",
         )
         move_node(baremetal, first.id, "manage")
         move_node(baremetal, first.id, "provide")

@@ -1,47 +1,67 @@
 """A ``oneview`` node's whole life in a real Ironic, checking OneView's side at each step.
 
-The deploy interface is ``oneview-fake-agent``: it stands in for ironic-python-agent (which
-cannot boot on a simulated server) and nothing else; profiles, power, boot devices and the
-Ironic state machine are the real code paths.
+Nothing stands in for anything: the node boots ``pxe`` and deploys with ``oneview-direct``;
+the ramdisk is the simulator's virtual agent (the agent lab of conftest: a simulator started
+with ``--ironic-url`` of its own Ironic), which writes a loopback-served image. Profiles,
+power, boot devices and the Ironic state machine are the real code paths.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from oneview_openstack.testing.image_server import ImageServer
 from oneview_openstack.testing.ironic_nodes import move_node
 
 from .. import oneview_seed as seed
 from ..oneview_seed import OneViewSide, uris_of
-from .nodes import enroll
+from .conftest import AgentLab
+from .nodes import enroll_booting
 
 pytestmark = pytest.mark.functional
 
-IMAGE = {"image_source": "http://127.0.0.1:9/images/disk.raw", "image_checksum": "0" * 32}
+IMAGE_BYTES = b"a whole-disk image for the lifecycle\n" * 1024
 POSTS = ("POST", "/rest/server-profiles")
 DELETES = ("DELETE", "/rest/server-profiles/{id}")
 
 
+IMAGE: dict[str, str] = {}  # the instance_info of the image served for the test
+
+
 @pytest.fixture
-def fast_sim(sim: Any) -> Any:
-    """The session's simulator, reset, with profile tasks taking ~0.1 s."""
-    sim.operator.set_config(time_scale=0.001)
-    return sim
+def fast_sim(lab: AgentLab) -> Any:
+    """The agent lab's simulator, reset, with profile tasks taking ~0.1 s."""
+    return lab.sim
+
+
+@pytest.fixture
+def baremetal(lab: AgentLab) -> Any:
+    return lab.ironic.connection().baremetal
+
+
+@pytest.fixture(autouse=True)
+def image() -> Iterator[ImageServer]:
+    with ImageServer(IMAGE_BYTES) as server:
+        IMAGE.clear()
+        IMAGE.update(
+            image_source=server.url, image_os_hash_algo="sha256", image_os_hash_value=server.sha256
+        )
+        yield server
+    IMAGE.clear()
 
 
 def enroll_for_deploy(baremetal: Any, sim: Any, server: str = seed.BLADE, **fields: Any) -> Any:
     fields.setdefault("name", "life-1")
-    return enroll(
-        baremetal,
-        uris_of(sim),
-        server,
-        seed.TEMPLATE,
-        deploy_interface="oneview-fake-agent",
-        **fields,
-    )
+    return enroll_booting(baremetal, sim, server, seed.TEMPLATE, **fields)
+
+
+def disk_events(sim: Any, server_uri: str) -> list[str]:
+    disk = sim.operator.agent(server_uri)["disk"]
+    return [event["event"] for event in disk["history"]] if disk else []
 
 
 def available(baremetal: Any, node: Any) -> Any:
@@ -71,7 +91,7 @@ def test_enroll_manage_inspect_provide_deploy_undeploy(baremetal, fast_sim) -> N
     fast_sim.operator.clear_counters()
     provided = move_node(baremetal, node.id, "provide")  # automated cleaning
     assert provided.provision_state == "available"
-    assert provided.driver_internal_info.get("fake_agent_erased") is True
+    assert disk_events(fast_sim, server_uri) == ["erase_devices_metadata"]  # by the agent
     assert fast_sim.operator.count(*POSTS) == 1  # cleaning ran on a profile...
     assert fast_sim.operator.count(*DELETES) == 1  # ...removed at the end
     assert side.get(server_uri)["serverProfileUri"] is None
@@ -91,7 +111,11 @@ def test_enroll_manage_inspect_provide_deploy_undeploy(baremetal, fast_sim) -> N
     assert drift and all("boot order" in change for change in drift)
     assert side.get(server_uri)["powerState"] == "On"
     assert active.power_state == "power on"
-    assert active.driver_internal_info["fake_agent_image"] == IMAGE["image_source"]
+    written = fast_sim.operator.agent(server_uri)["disk"]["image"]
+    assert (written["url"], written["os_hash_value"]) == (
+        IMAGE["image_source"],
+        IMAGE["image_os_hash_value"],
+    )
 
     undeployed = move_node(baremetal, node.id, "deleted")
     assert undeployed.provision_state == "available"

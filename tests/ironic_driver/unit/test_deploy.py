@@ -1,40 +1,64 @@
-"""The OneView deploy interfaces' profile hooks (through the test-only fake agent deploy)."""
+"""The OneView deploy interfaces' profile hooks (``oneview-direct``; Ironic's ``pxe`` boot
+interface's ramdisk and instance preparation is mocked: no deploy kernel here)."""
 
 from __future__ import annotations
 
 import types
 from typing import Any
 
+import fixtures
 import pytest
 from ironic.common import exception, states
 from ironic.conductor import task_manager
+from ironic.drivers.modules import deploy_utils, pxe
+from ironic.tests.unit.objects import utils as obj_utils
 
-from oneview_openstack.ironic_driver import boot_devices, common, deploy, fake_agent, profiles
+from oneview_openstack.ironic_driver import boot_devices, common, deploy, profiles
 
 from .. import oneview_seed
 from ..oneview_seed import OneViewSide
 from .base import OneViewTestCase
 
+MAC = "02:23:13:10:00:01"  # the seed's first blade's PXE NIC
 IMAGE = {"image_source": "http://127.0.0.1:1/image.raw", "image_checksum": "0" * 32}
 
 
 class DeployTestCase(OneViewTestCase):
     def setUp(self) -> None:
         super().setUp()
+        # No image server nor deploy kernel here: what pxe and the image checks would fetch.
+        self.useFixture(
+            fixtures.MockPatchObject(
+                deploy_utils,
+                "build_instance_info_for_deploy",
+                lambda task: dict(task.node.instance_info),
+            )
+        )
+        self.config(endpoint_override="http://127.0.0.1:6385", group="service_catalog")
+        self.config(
+            deploy_kernel="http://127.0.0.1:1/ipa.kernel",
+            deploy_ramdisk="http://127.0.0.1:1/ipa.initramfs",
+            group="conductor",
+        )
+        for method in ("prepare_ramdisk", "clean_up_ramdisk", "prepare_instance"):
+            self.useFixture(fixtures.MockPatchObject(pxe.PXEBoot, method))
         self.sim.operator.set_config(time_scale=0.001)
         self.side = OneViewSide(self.sim)
         self.server_uri = self.seed.server(oneview_seed.BLADE)
 
     def node_in(self, provision_state: str, **fields: Any) -> Any:
         fields.setdefault("instance_info", dict(IMAGE))
-        return self.create_oneview_node(
+        node = self.create_oneview_node(
             name="deploy-1",
             provision_state=provision_state,
-            deploy_interface="oneview-fake-agent",
-            boot_interface="fake",
+            deploy_interface="oneview-direct",
+            boot_interface="pxe",
             network_interface="noop",
             **fields,
         )
+        # pxe validates that the node has a port to boot from
+        obj_utils.create_test_port(self.context, node_id=node.id, address=MAC)
+        return node
 
     def carried_profile(self) -> str | None:
         return self.side.get(self.server_uri)["serverProfileUri"]
@@ -48,7 +72,7 @@ class DeployTestCase(OneViewTestCase):
     def test_the_interface_is_the_oneview_deploy(self) -> None:
         node = self.node_in(states.AVAILABLE)
         with task_manager.acquire(self.context, node.uuid) as task:
-            assert isinstance(task.driver.deploy, fake_agent.OneViewFakeAgentDeploy)
+            assert isinstance(task.driver.deploy, deploy.OneViewAgentDeploy)
             assert isinstance(task.driver.deploy, deploy.OneViewDeployMixin)
             assert "server_profile_template_uri" in task.driver.deploy.get_properties()
 
@@ -73,7 +97,7 @@ class DeployTestCase(OneViewTestCase):
 
     def test_validate_needs_the_template(self) -> None:
         node = self.create_oneview_node(
-            template=None, deploy_interface="oneview-fake-agent", instance_info=dict(IMAGE)
+            template=None, deploy_interface="oneview-direct", instance_info=dict(IMAGE)
         )
         with (
             task_manager.acquire(self.context, node.uuid) as task,
@@ -214,24 +238,6 @@ class DeployTestCase(OneViewTestCase):
         assert self.carried_profile() == self.recorded(node) == profile
         assert reads == 2  # once to reuse it, once to check it after the parent's prepare
 
-    def test_the_fake_agent_steps_drive_power_and_boot_devices_through_oneview(self) -> None:
-        node = self.node_in(states.DEPLOYING)
-        with task_manager.acquire(self.context, node.uuid) as task:
-            agent = task.driver.deploy
-            agent.prepare(task)
-            agent.deploy(task)
-            assert self.side.get(self.server_uri)["powerState"] == "On"  # booted the "ramdisk"
-            agent.write_image(task)
-            agent.tear_down_agent(task)
-            agent.prepare_instance_boot(task)
-            agent.boot_instance(task)
-
-        profile = self.side.get(self.carried_profile())
-        assert profile["boot"]["order"][0] == "HardDisk"
-        assert self.side.get(self.server_uri)["powerState"] == "On"
-        node.refresh()
-        assert node.driver_internal_info[fake_agent.IMAGE_WRITTEN] == IMAGE["image_source"]
-
     # -- tear down --------------------------------------------------------------------
 
     def test_tear_down_keeps_the_profile_for_the_automated_cleaning_that_follows(self) -> None:
@@ -261,7 +267,6 @@ class DeployTestCase(OneViewTestCase):
         with task_manager.acquire(self.context, node.uuid) as task:
             task.driver.deploy.prepare_cleaning(task)
             assert self.carried_profile() == self.recorded(task.node) is not None
-            task.driver.deploy.erase_devices_metadata(task)
             task.driver.deploy.tear_down_cleaning(task)
 
         assert self.carried_profile() is None
@@ -316,7 +321,6 @@ class DeployTestCase(OneViewTestCase):
 
 def test_ironic_boots_oneview_ramdisk_instances_as_ramdisk_deploys() -> None:
     """Ironic tells a ramdisk deploy by the interface's name; ``deploy`` widens the check."""
-    from ironic.drivers.modules import deploy_utils
 
     def node(deploy_interface: str) -> Any:
         return types.SimpleNamespace(get_interface=lambda family: deploy_interface)

@@ -33,7 +33,7 @@ class InbandInspectTestCase(OneViewTestCase):
         super().setUp()
         self.sim.operator.set_config(time_scale=0.001)
         self.config(endpoint_override="http://127.0.0.1:6385", group="service_catalog")
-        # the fake boot interface cannot boot the agent: the server boots it from the network
+        # no deploy kernel here for pxe to boot the agent: the server boots it from the network
         self.config(require_managed_boot=False, group="inspector")
         self.side = OneViewSide(self.sim)
         self.server_uri = self.seed.server(oneview_seed.BLADE)
@@ -41,9 +41,9 @@ class InbandInspectTestCase(OneViewTestCase):
             name="inband-1",
             provision_state=states.INSPECTING,
             inspect_interface="oneview-agent",
-            boot_interface="fake",
+            boot_interface="pxe",
             network_interface="noop",
-            deploy_interface="fake",
+            deploy_interface="oneview-direct",
         )
 
     def carried(self) -> str | None:
