@@ -1,16 +1,18 @@
 """``python -m bench``: every benchmark, one after the other.
 
-Arguments go to the simulator benchmark; ``python -m bench.ironic_periodics --help`` and
-``python -m bench.enrollment --help`` tell how to run the Ironic and enrollment ones alone.
+Arguments go to the simulator benchmark; ``python -m bench.ironic_periodics --help``,
+``python -m bench.enrollment --help`` and ``python -m bench.deploy --help`` tell how to run
+the Ironic, enrollment and deploy ones alone.
 """
 
 from __future__ import annotations
 
 import sys
 
-from bench import enrollment, ironic_periodics, simulator
+from bench import deploy, enrollment, ironic_periodics, simulator
 
 if __name__ == "__main__":
     status = simulator.main(sys.argv[1:])
     status = status or ironic_periodics.main([])
-    sys.exit(status or enrollment.main([]))
+    status = status or enrollment.main([])
+    sys.exit(status or deploy.main([]))
