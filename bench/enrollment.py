@@ -14,14 +14,18 @@ counting HTTP proxy:
   ``--boot-nic-only`` (a port for every connected NIC: two per server here);
 - **original**: ``ironic-oneview node-create -t SPT-Bench -n N`` of ironic-oneview-cli 1.2.1
   from PyPI, in its own venv (built on first use, cached), through
-  ``bench/originals/ov_cli_shim.py``; then again (**re-run**);
+  ``bench/originals/ov_cli_shim.py``; then again (**re-run**) up to ``--original-rerun-max``
+  servers (100: its re-run at 1,000 takes ~14 min, as quadratic as its first run);
 - **floor**: one ``POST /v1/nodes`` and one ``POST /v1/ports`` per server, bodies like ours,
   from as many threads as our ``--workers`` (8), retried like ours on a 5xx; no OneView.
+  **floor + traits** adds the ``PUT /v1/nodes/{uuid}/traits`` that ours sends too (Ironic's
+  ``POST /v1/nodes`` takes no traits): Ironic's own cost of what ours writes.
 
 Measured per run: wall time (the whole subprocess for ours and the original: start-up
 included), OneView requests (the simulator's counters), Ironic requests by method and path
-template with the bytes each way (the proxy), 5xx answers, and the nodes and ports Ironic
-holds afterwards. Prints a table and writes JSON to ``bench/results/``.
+template with the bytes each way and Ironic's mean answer time (the proxy), 5xx answers, and
+the nodes and ports Ironic holds afterwards. Prints a table and writes JSON to
+``bench/results/``. With the defaults it takes ~17 min on 2 cores, most of it the original.
 
     python -m bench.enrollment [--servers 100 1000] [--workers 8] [--database mariadb|sqlite]
 """
