@@ -1,6 +1,6 @@
 """Fixtures for the Ironic driver tests: a real Ironic for the session, reset per test.
 
-``oneview_openstack.testing.ironic_unit`` is imported first, before any Ironic module, so
+``ironic_unit`` is imported first, before any Ironic module, so
 Ironic's unit-test base classes work here (see its docstring).
 """
 
@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-import oneview_openstack.testing.ironic_unit  # noqa: F401  must precede other Ironic imports
 from oneview_openstack.testing.ironic_service import IronicService
+
+from . import ironic_unit  # noqa: F401  must precede other Ironic imports
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,9 @@ from ironic.conductor import task_manager
 from oneview_openstack.ironic_driver.hardware import OneViewHardware
 from oneview_openstack.testing.ironic_nodes import move_node
 from oneview_openstack.testing.ironic_service import IronicService, project_interfaces
-from oneview_openstack.testing.ironic_unit import OneViewDbTestCase
 from oneview_openstack.testing.service_process import ServiceStartError
+
+from .ironic_unit import OneViewDbTestCase
 
 
 @pytest.mark.functional

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from oslo_utils import uuidutils
 
-from oneview_openstack.testing.ironic_unit import OneViewDbTestCase
 from oneview_openstack.testing.simulator import SimulatorHandle
 
 from .. import oneview_seed
+from ..ironic_unit import OneViewDbTestCase
 from ..oneview_seed import SeedUris
 
 

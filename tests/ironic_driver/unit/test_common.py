@@ -9,9 +9,9 @@ from ironic.tests.unit.objects import utils as obj_utils
 from oslo_utils import uuidutils
 
 from oneview_openstack.ironic_driver import common, errors
-from oneview_openstack.testing.ironic_unit import OneViewDbTestCase
 
 from .. import oneview_seed as seed
+from ..ironic_unit import OneViewDbTestCase
 from ..oneview_seed import OneViewSide
 from .base import OneViewTestCase
 

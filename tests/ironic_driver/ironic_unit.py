@@ -4,7 +4,7 @@ Use :class:`OneViewDbTestCase` instead of ``ironic.tests.unit.db.base.DbTestCase
 
     from ironic.conductor import task_manager
 
-    from oneview_openstack.testing.ironic_unit import OneViewDbTestCase
+    from ..ironic_unit import OneViewDbTestCase
 
     class PowerTestCase(OneViewDbTestCase):
         def test_power_on(self):
