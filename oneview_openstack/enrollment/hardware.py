@@ -76,7 +76,7 @@ def list_hardware(
     filters = _filters(ov, wanted, types.values(), groups.values())
     servers = sorted(ov.server_hardware.list(filters), key=natural_key)
     profiles = {p.uri.lower(): p.name for p in ov.server_profiles.list(fields=NAMED_FIELDS)}
-    nodes = ironic.read_ironic(baremetal).by_server()
+    nodes = ironic.read_ironic(baremetal, ports=False).by_server()
     rows = [
         _row(server, types, groups, templates, profiles, nodes.get(server.uri.lower()))
         for server in servers

@@ -133,11 +133,13 @@ def normalize_server_uri(value: object) -> str | None:
     return text.lower()
 
 
-def read_ironic(baremetal: Any) -> IronicNodes:
-    """Ironic's ``oneview`` nodes with their ports' MACs: two paged listings."""
+def read_ironic(baremetal: Any, *, ports: bool = True) -> IronicNodes:
+    """Ironic's ``oneview`` nodes with their ports' MACs: two paged listings (one when
+    *ports* is false: the nodes then show no MACs and ``port_owner`` is empty)."""
     port_owner: dict[str, str] = {}
     macs_of: dict[str, set[str]] = {}
-    for port in paginate(baremetal, "/ports", "ports", {"fields": ",".join(PORT_FIELDS)}):
+    port_fields = {"fields": ",".join(PORT_FIELDS)}
+    for port in paginate(baremetal, "/ports", "ports", port_fields) if ports else ():
         mac = str(port.get("address") or "").lower()
         owner = str(port.get("node_uuid") or "")
         if mac:

@@ -48,7 +48,8 @@ class CreateFlavor(OneViewLister):
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Sequence[str], Any]:
-        nodes = _chosen_nodes(ironic.read_ironic(self.clients.baremetal), parsed_args.nodes)
+        known = ironic.read_ironic(self.clients.baremetal, ports=False)
+        nodes = _chosen_nodes(known, parsed_args.nodes)
         specs = flavors.flavor_specs(nodes, prefix=parsed_args.prefix)
         if parsed_args.name:
             if len(specs) != 1:

@@ -220,7 +220,7 @@ class DeleteNode(OneViewLister):
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Sequence[str], Any]:
         baremetal = self.clients.baremetal
-        known = ironic.read_ironic(baremetal)
+        known = ironic.read_ironic(baremetal, ports=False)
         chosen, refused = self._select(parsed_args, known)
         columns = ("Node", "UUID", "State", "Result", "Reason")
         rows: list[tuple[Any, ...]] = [(ref, "", "", "refused", why) for ref, why in refused]
