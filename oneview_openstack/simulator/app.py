@@ -13,13 +13,13 @@ import asyncio
 import contextlib
 import ipaddress
 import logging
-from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
 
 from oneview_openstack.simulator.appliance import Appliance
+from oneview_openstack.simulator.asgi import Receive, Scope, Send, read_body
 from oneview_openstack.simulator.auth import User
 from oneview_openstack.simulator.errors import ApiError, authorization
 from oneview_openstack.simulator.router import Access, Ctx, Reply, Route
@@ -28,10 +28,6 @@ from oneview_openstack.simulator.versions import parse_api_version
 
 LOG = logging.getLogger(__name__)
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
 
 OPERATOR_PREFIX = "/sim/"
 JSON_TYPES = ("application/json", "application/json-patch+json")
@@ -76,7 +72,7 @@ class SimulatorApp:
                 self.appliance.counters[f"{method} (unknown)"] += 1
             await _send(send, _error_reply(error))
             return
-        request = Incoming(route, params, scope, await _read_body(receive))
+        request = Incoming(route, params, scope, await read_body(receive))
         if route.access is Access.OPERATOR:
             if not _from_loopback(scope):
                 await _send(send, _error_reply(_operator_forbidden()))
@@ -223,15 +219,6 @@ def _operator_forbidden() -> ApiError:
 
 def _error_reply(error: ApiError) -> Reply:
     return Reply(error.status, error.body())
-
-
-async def _read_body(receive: Receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body"):
-            return b"".join(chunks)
 
 
 # Collections with more members than this are streamed a chunk at a time, so that

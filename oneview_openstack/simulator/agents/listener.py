@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -25,13 +24,10 @@ import orjson
 
 from oneview_openstack.simulator.agents.commands import AgentRefusal
 from oneview_openstack.simulator.agents.fleet import Agents
+from oneview_openstack.simulator.asgi import Receive, Scope, Send, read_body
 
 LOG = logging.getLogger(__name__)
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
 
 COMMANDS_PATH = re.compile(r"^/agents/(?P<server>[^/]+)/v1/commands/?$")
 
@@ -45,7 +41,7 @@ class AgentListener:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
-        body = await _read_body(receive)
+        body = await read_body(receive)
         try:
             status, answer = await self._handle(scope, body)
         except AgentRefusal as refusal:
@@ -75,12 +71,3 @@ class AgentListener:
             raise AgentRefusal(400, f"Invalid command: the body is not JSON: {error}") from error
         wait = query.get("wait", ["false"])[0].lower() == "true"
         return 200, await self.agents.run_command(agent, request, wait)
-
-
-async def _read_body(receive: Receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body"):
-            return b"".join(chunks)
