@@ -10,8 +10,18 @@ No agents, no RabbitMQ (``transport_url = fake:/``), no Keystone::
 The noauth API treats every request without ``X-Project-Id`` as an *admin* of project
 ``fake_project_id``; the old policy defaults are kept (``enforce_new_defaults = false``) so
 that an admin may set ``binding:profile``, as Ironic does. The schema is made from Neutron's
-models plus ``model_modules`` (``create_all`` then ``stamp heads``; real migrations fail on
-sqlite) once per version and cached, see :func:`.service_process.cached_file`.
+models plus this project's and ``model_modules`` (``create_all`` then ``stamp heads``; real
+migrations fail on sqlite) once per version and cached, see :func:`.service_process.cached_file`.
+
+sqlite takes one writer at a time: concurrent clients get "database is locked" errors. Give
+an empty MySQL/MariaDB database instead (see :mod:`.mariadb`); its schema is made by the real
+migrations, Neutron's and every installed subproject's (``neutron-db-manage upgrade heads``),
+and cached as SQL per Neutron version and migration sources::
+
+    with MariaDBServer(tmp_path / "mariadb") as mariadb:
+        url = mariadb.create_database("neutron")
+        with NeutronService(tmp_path / "neutron", database_url=url) as neutron:
+            ...
 """
 
 from __future__ import annotations
@@ -28,10 +38,12 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
+from oneview_openstack.testing.mariadb import create_schema_cached
 from oneview_openstack.testing.service_process import (
     LOOPBACK,
     ServiceHarness,
     ServiceProcess,
+    cache_dir,
     cached_file,
     console_script,
     free_port,
@@ -43,6 +55,9 @@ if TYPE_CHECKING:
     from openstack.connection import Connection
 
 MECHANISM_DRIVER_GROUP = "neutron.ml2.mechanism_drivers"
+MIGRATIONS_GROUP = "neutron.db.alembic_migrations"
+#: This project's models: ``stamp heads`` records its alembic branch, so its tables are made.
+OWN_MODEL_MODULES: tuple[str, ...] = ("oneview_openstack.ml2.db.models",)
 _OWN_PACKAGE = "oneview_openstack."
 
 
@@ -64,7 +79,7 @@ def api_paste_config() -> Path:
 
 
 class NeutronService(ServiceHarness):
-    """A Neutron API process with its own config, sqlite database and log in ``workdir``.
+    """A Neutron API process with its own config, database and log in ``workdir``.
 
     :param workdir: an empty or new directory owned by this service.
     :param mechanism_drivers: ML2 ``mechanism_drivers``; default: the ones this project
@@ -74,11 +89,15 @@ class NeutronService(ServiceHarness):
     :param flat_networks: ``flat_networks`` (``*`` = any physical network).
     :param tenant_network_types: network types for networks created without provider data.
     :param ml2: more ``[ml2]`` options (``extension_drivers``, ...).
+    :param service_plugins: ``[DEFAULT] service_plugins``, e.g. ``['trunk']``.
     :param sections: other sections, e.g. ``{'ml2_oneview': {...}}``; ``DEFAULT`` entries
         override the harness's own.
-    :param model_modules: modules whose SQLAlchemy models need tables (a plugin's own).
+    :param model_modules: modules whose SQLAlchemy models need tables on sqlite, besides
+        Neutron's and :data:`OWN_MODEL_MODULES` (another plugin's).
     :param debug: Neutron's ``debug`` option.
     :param startup_timeout: seconds to wait for ``GET /v2.0/networks`` to answer 200.
+    :param database_url: an empty MySQL/MariaDB database to use instead of the default, a
+        sqlite file in ``workdir``; ``start()`` creates the schema in it by the migrations.
     """
 
     def __init__(
@@ -90,10 +109,12 @@ class NeutronService(ServiceHarness):
         flat_networks: Sequence[str] = ("*",),
         tenant_network_types: Sequence[str] = ("vlan",),
         ml2: Mapping[str, object] | None = None,
+        service_plugins: Sequence[str] = (),
         sections: Mapping[str, Mapping[str, object]] | None = None,
         model_modules: Sequence[str] = (),
         debug: bool = False,
         startup_timeout: float = 60.0,
+        database_url: str | None = None,
     ) -> None:
         self.workdir = Path(workdir)
         self.mechanism_drivers = tuple(
@@ -103,8 +124,9 @@ class NeutronService(ServiceHarness):
         self.flat_networks = tuple(flat_networks)
         self.tenant_network_types = tuple(tenant_network_types)
         self.ml2 = dict(ml2 or {})
+        self.service_plugins = tuple(service_plugins)
         self.sections = {name: dict(opts) for name, opts in (sections or {}).items()}
-        self.model_modules = tuple(model_modules)
+        self.model_modules = tuple(dict.fromkeys((*OWN_MODEL_MODULES, *model_modules)))
         self.debug = debug
         self.startup_timeout = startup_timeout
         self.port = free_port()
@@ -112,7 +134,12 @@ class NeutronService(ServiceHarness):
         self.ml2_config_path = self.workdir / "ml2_conf.ini"
         self.log_path = self.workdir / "neutron.log"
         self.database_path = self.workdir / "neutron.sqlite"
+        self._server_database = database_url is not None
+        self.database_url = database_url or f"sqlite:///{self.database_path}"
         self.startup_seconds: float | None = None
+        #: Seconds ``start()`` took to make the schema, and whether it came from the cache.
+        self.schema_seconds: float | None = None
+        self.schema_cached: bool | None = None
 
     @property
     def url(self) -> str:
@@ -122,11 +149,12 @@ class NeutronService(ServiceHarness):
     # -- lifecycle ---------------------------------------------------------------
 
     def start(self) -> None:
-        """Write the config, copy the cached schema, start Neutron and wait until it serves."""
+        """Write the config, create the schema, start Neutron and wait until it serves."""
         started = time.monotonic()
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.write_config()
-        shutil.copyfile(self._schema_template(), self.database_path)
+        self._create_schema()
+        self.schema_seconds = time.monotonic() - started
         argv = [
             sys.executable, '-m', 'oneview_openstack.testing.neutron_wsgi',
             '--host', LOOPBACK, '--port', str(self.port),
@@ -176,7 +204,7 @@ class NeutronService(ServiceHarness):
         neutron_conf: dict[str, dict[str, object]] = {
             "DEFAULT": {
                 "core_plugin": "ml2",
-                "service_plugins": "",
+                "service_plugins": self.service_plugins,
                 "auth_strategy": "noauth",
                 "api_paste_config": api_paste_config(),
                 "transport_url": "fake:/",
@@ -191,7 +219,7 @@ class NeutronService(ServiceHarness):
                 "allow_overlapping_ips": True,
                 "dhcp_agent_notification": False,
             },
-            "database": {"connection": f"sqlite:///{self.database_path}"},
+            "database": {"connection": self.database_url},
             "oslo_concurrency": {"lock_path": self.workdir / "locks"},
             "agent": {"report_interval": 0},
             # binding:profile needs the `service` role under the new defaults.
@@ -216,11 +244,31 @@ class NeutronService(ServiceHarness):
 
     # -- startup -----------------------------------------------------------------
 
-    def _schema_template(self) -> Path:
-        return cached_file(
-            f"neutron-{_schema_key(self.model_modules)}.sqlite",
-            lambda path: _build_schema(path, self.model_modules),
-        )
+    def _create_schema(self) -> None:
+        """Copy a cached sqlite database, or on a database server, replay cached SQL.
+
+        The first time, the server's schema is made by ``neutron-db-manage upgrade heads``
+        (~4 s) and cached per Neutron version and migration sources, see
+        :func:`.mariadb.create_schema_cached`.
+        """
+        if self._server_database:
+            self.schema_cached = create_schema_cached(
+                self.database_url, f"neutron-{_migrations_key()}", self._upgrade_heads
+            )
+            return
+        name = f"neutron-{_schema_key(self.model_modules)}.sqlite"
+        self.schema_cached = (cache_dir() / name).exists()
+        template = cached_file(name, lambda path: _build_schema(path, self.model_modules))
+        shutil.copyfile(template, self.database_path)
+
+    def _upgrade_heads(self) -> None:
+        run_checked(
+            "neutron-db-manage",
+            [console_script("neutron-db-manage"),
+             "--config-file", str(self.config_path), "--config-file", str(self.ml2_config_path),
+             "upgrade", "heads"],
+            self.workdir / "neutron-db-manage.log",
+        )  # fmt: skip
 
     def _serves_networks(self) -> bool:
         try:
@@ -230,16 +278,44 @@ class NeutronService(ServiceHarness):
 
 
 def _schema_key(model_modules: Sequence[str]) -> str:
-    """Neutron's version plus a digest of the plugin model sources and migration branches."""
-    digest = hashlib.sha256()
+    """Neutron's version plus a digest of the model sources and the migration branches."""
+    digest = hashlib.sha256(_migrations_key().encode())
     for module in sorted(model_modules):
         spec = importlib.util.find_spec(module)
         if spec is None or spec.origin is None:
             raise ValueError(f"model_modules: module {module!r} not found")
         digest.update(module.encode() + Path(spec.origin).read_bytes())
-    for entry_point in importlib.metadata.entry_points(group="neutron.db.alembic_migrations"):
-        digest.update(entry_point.value.encode())
     return f"{importlib.metadata.version('neutron')}-{digest.hexdigest()[:12]}"
+
+
+def _migrations_key() -> str:
+    """Neutron's version plus a digest of every installed alembic branch's sources.
+
+    A branch's sources are its ``env.py`` and revisions (a subproject installed in editable
+    mode changes without a new version).
+    """
+    digest = hashlib.sha256()
+    for entry_point in sorted(
+        importlib.metadata.entry_points(group=MIGRATIONS_GROUP), key=lambda ep: ep.name
+    ):
+        digest.update(entry_point.name.encode() + b"=" + entry_point.value.encode())
+        root = _alembic_directory(entry_point.module, entry_point.attr)
+        for path in [root / "env.py", *sorted((root / "versions").rglob("*.py"))]:
+            digest.update(str(path.relative_to(root)).encode() + path.read_bytes())
+    return f"{importlib.metadata.version('neutron')}-{digest.hexdigest()[:12]}"
+
+
+def _alembic_directory(module: str, attr: str) -> Path:
+    """The directory alembic's ``script_location`` ``module:attr`` names.
+
+    Found from the top-level package, as ``neutron-db-manage`` does, so that nothing is
+    imported (importing Neutron's packages takes 0.3 s and brings eventlet in).
+    """
+    top, *inner = module.split(".")
+    spec = importlib.util.find_spec(top)
+    if spec is None or not spec.submodule_search_locations:
+        raise ValueError(f"{MIGRATIONS_GROUP}: package {top!r} not found")
+    return Path(next(iter(spec.submodule_search_locations)), *inner, *attr.split("."))
 
 
 def _build_schema(database: Path, model_modules: Sequence[str]) -> None:

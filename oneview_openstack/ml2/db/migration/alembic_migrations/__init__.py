@@ -1,0 +1,1 @@
+"""alembic's environment (``env.py``) and revisions (``versions/``) of the driver's tables."""
