@@ -1,4 +1,4 @@
-"""The ``[oneview]`` section of ``ironic.conf``: how the conductor reaches OneView.
+"""The ``[oneview]`` section of ``ironic.conf`` (and, its connection part, of ``neutron.conf``).
 
 The first seven names are those of the original in-tree driver (Mitaka to Rocky), so an
 existing ``[oneview]`` section keeps working. The others are new; every duration is in
@@ -12,13 +12,17 @@ from oslo_config import cfg
 
 GROUP = "oneview"
 
-opts = [
+# How to reach the appliance: shared by ironic.conf and the ML2 driver's neutron.conf.
+connection_opts = [
     cfg.StrOpt(
         "manager_url",
+        # the name networking-oneview used, with a host[:port] value
+        deprecated_name="oneview_host",
         help="URL of the OneView appliance, e.g. https://oneview.example.com (a bare host "
-        "name means https). Nodes may override it with driver_info/oneview_manager_url.",
+        "name means https). Ironic nodes may override it with "
+        "driver_info/oneview_manager_url.",
     ),
-    cfg.StrOpt("username", help="OneView user the conductor logs in as."),
+    cfg.StrOpt("username", help="OneView user the service logs in as."),
     cfg.StrOpt("password", secret=True, help="Password of the OneView user."),
     cfg.StrOpt(
         "login_domain",
@@ -35,18 +39,6 @@ opts = [
         "tls_cacert_file",
         help="CA bundle (PEM) to verify the appliance's certificate with. Unset means the "
         "system's trusted CAs.",
-    ),
-    cfg.BoolOpt(
-        "enable_periodic_tasks",
-        default=True,
-        help="Run the dynamic-allocation periodic tasks: take nodes whose server a OneView "
-        "user claimed out of 'available', and give them back when it is freed.",
-    ),
-    cfg.IntOpt(
-        "periodic_check_interval",
-        default=300,
-        help="Seconds between two runs of the dynamic-allocation periodic tasks; 0 or less "
-        "disables them.",
     ),
     cfg.IntOpt(
         "api_version_cap",
@@ -71,8 +63,24 @@ opts = [
         "task_timeout",
         default=1800,
         min=1,
-        help="Seconds to wait for a long OneView task (applying or removing a server "
+        help="Seconds to wait for a long OneView task (applying or editing a server "
         "profile, which may include a firmware update).",
+    ),
+]
+
+# The conductor's own.
+ironic_opts = [
+    cfg.BoolOpt(
+        "enable_periodic_tasks",
+        default=True,
+        help="Run the dynamic-allocation periodic tasks: take nodes whose server a OneView "
+        "user claimed out of 'available', and give them back when it is freed.",
+    ),
+    cfg.IntOpt(
+        "periodic_check_interval",
+        default=300,
+        help="Seconds between two runs of the dynamic-allocation periodic tasks; 0 or less "
+        "disables them.",
     ),
     cfg.IntOpt(
         "power_timeout",
@@ -105,6 +113,9 @@ opts = [
         "periodic tasks and the power-state sync.",
     ),
 ]
+
+
+opts = connection_opts + ironic_opts
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

@@ -1,6 +1,7 @@
 """Options for ``oslo-config-generator`` (entry point group ``oslo.config.opts``).
 
-``oslo-config-generator --config-file tools/config/oneview-ironic.conf`` writes the sample.
+``oslo-config-generator --config-file tools/config/oneview-ironic.conf`` writes the sample
+of ``ironic.conf``, ``tools/config/oneview-ml2.conf`` that of the ML2 driver.
 """
 
 from __future__ import annotations
@@ -9,14 +10,18 @@ import copy
 
 from oslo_config import cfg
 
-from oneview_openstack.conf import oneview
-
-# Keep this in ABC order.
-_opts = [
-    (oneview.GROUP, oneview.opts),
-]
+from oneview_openstack.conf import ml2, oneview
 
 
 def list_opts() -> list[tuple[str, list[cfg.Opt]]]:
     """Every option group this project adds to ``ironic.conf``, with its options."""
-    return [(group, copy.deepcopy(options)) for group, options in _opts]
+    return _copied([(oneview.GROUP, oneview.opts)])
+
+
+def list_ml2_opts() -> list[tuple[str, list[cfg.Opt]]]:
+    """The option groups of the ML2 driver in Neutron's configuration."""
+    return _copied([(ml2.GROUP, ml2.opts), (oneview.GROUP, oneview.connection_opts)])
+
+
+def _copied(groups: list[tuple[str, list[cfg.Opt]]]) -> list[tuple[str, list[cfg.Opt]]]:
+    return [(group, copy.deepcopy(options)) for group, options in groups]

@@ -1,24 +1,78 @@
-"""Fixtures for the ML2 driver tests: a real Neutron API for the session, reset per test."""
+"""Fixtures of the ML2 driver tests: a real Neutron on MariaDB, loading the ``oneview``
+mechanism driver by its entry point, against a simulator of its own.
+
+The simulator's default datacenter has two logical interconnect groups: ``LIG-Prod`` (uplink
+sets ``US-Deploy`` untagged and ``US-Tenants`` tagged) and ``LIG-Edge`` (``US-Edge-Deploy``,
+``US-Edge-Tenants``); the OneView network ``deploy`` is untagged, and VLANs 10 and 101-104
+are taken. ``physnet1`` maps its VLANs to both tagged uplink sets and its flat segments to
+``deploy``; Neutron allocates project VLANs from 200-299.
+"""
+
+from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from oneview_openstack.testing.mariadb import MariaDBServer
 from oneview_openstack.testing.neutron_service import NeutronService
+from oneview_openstack.testing.simulator import SimulatorHandle, start_simulator
+
+UPLINKSET_MAPPINGS = "physnet1:LIG-Prod:US-Tenants,physnet1:LIG-Edge:US-Edge-Tenants"
+FLAT_NET_MAPPINGS = "physnet1:deploy"
 
 
 @pytest.fixture(scope="session")
-def neutron_options() -> dict[str, Any]:
-    """Keyword arguments of the session's :class:`NeutronService`; override to change them."""
-    return {}
+def ml2_simulator(
+    tmp_path_factory: pytest.TempPathFactory, simulator_cert_dir: Path
+) -> Iterator[SimulatorHandle]:
+    """The ML2 tests' own simulator (Neutron's records must match its state)."""
+    handle = start_simulator(tmp_path_factory.mktemp("ml2-simulator"), cert_dir=simulator_cert_dir)
+    yield handle
+    handle.stop()
+
+
+@pytest.fixture(scope="session")
+def ml2_mariadb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MariaDBServer]:
+    with MariaDBServer(tmp_path_factory.mktemp("ml2-mariadb")) as server:
+        yield server
+
+
+def oneview_sections(simulator: SimulatorHandle, **ml2_oneview: Any) -> dict[str, dict[str, Any]]:
+    """``[oneview]`` and ``[ml2_oneview]`` of a Neutron using ``simulator``."""
+    return {
+        "oneview": {
+            "manager_url": simulator.url,
+            "username": simulator.username,
+            "password": simulator.password,
+            "tls_cacert_file": simulator.ca_file,
+        },
+        "ml2_oneview": {
+            "uplinkset_mappings": UPLINKSET_MAPPINGS,
+            "flat_net_mappings": FLAT_NET_MAPPINGS,
+            "batch_window": 0.05,
+            **ml2_oneview,
+        },
+    }
+
+
+@pytest.fixture(scope="session")
+def neutron_options(ml2_simulator: SimulatorHandle, ml2_mariadb: MariaDBServer) -> dict[str, Any]:
+    """The session Neutron: MariaDB, physnet1 mapped, VLANs 200-299 for projects."""
+    return {
+        "database_url": ml2_mariadb.create_database("neutron"),
+        "vlan_ranges": ("physnet1:200:299",),
+        "sections": oneview_sections(ml2_simulator),
+    }
 
 
 @pytest.fixture(scope="session")
 def neutron_service(
     tmp_path_factory: pytest.TempPathFactory, neutron_options: dict[str, Any]
 ) -> Iterator[NeutronService]:
-    """One real Neutron (ML2 flat+vlan, this project's mechanism drivers) for the session."""
+    """One real Neutron (ML2 flat+vlan, the ``oneview`` driver) for the session."""
     with NeutronService(tmp_path_factory.mktemp("neutron"), **neutron_options) as service:
         yield service
 
@@ -31,6 +85,20 @@ def neutron(neutron_service: NeutronService) -> Iterator[NeutronService]:
 
 
 @pytest.fixture
-def network(neutron: NeutronService):
+def network(neutron: NeutronService) -> Any:
     """openstacksdk's network proxy on the session's Neutron (reset after the test)."""
     return neutron.connection().network
+
+
+@pytest.fixture
+def ov(ml2_simulator: SimulatorHandle) -> Iterator[Any]:
+    """A OneView client on the ML2 simulator, to check OneView's side."""
+    from oneview_openstack.client import OneViewClient
+
+    with OneViewClient(
+        ml2_simulator.url,
+        ml2_simulator.username,
+        ml2_simulator.password,
+        ca_file=ml2_simulator.ca_file,
+    ) as client:
+        yield client
