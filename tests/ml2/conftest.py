@@ -10,6 +10,7 @@ are taken. ``physnet1`` maps its VLANs to both tagged uplink sets and its flat s
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -102,3 +103,58 @@ def ov(ml2_simulator: SimulatorHandle) -> Iterator[Any]:
         ca_file=ml2_simulator.ca_file,
     ) as client:
         yield client
+
+
+@dataclasses.dataclass
+class BareMetal:
+    """A blade carrying a profile from ``SPT-Prod-SY480``, and what Ironic knows of its NICs."""
+
+    server: Any  # client.ServerHardware
+    profile: Any  # client.ServerProfile
+    #: profile portId -> {"mac", "local_link_information"} (as Ironic's ports send them)
+    nics: dict[str, dict[str, Any]]
+
+    def port_body(self, port_id: str = "Mezz 3:1-a", **extra: Any) -> dict[str, Any]:
+        """openstacksdk ``create_port`` arguments of a bare-metal port bound to this server."""
+        nic = self.nics[port_id]
+        return {
+            "mac_address": nic["mac"],
+            "binding_vnic_type": "baremetal",
+            "binding_host_id": self.server.uuid,
+            "binding_profile": {"local_link_information": [nic["local_link"]]},
+            **extra,
+        }
+
+
+def _nics(ov: Any, server: Any) -> dict[str, dict[str, Any]]:
+    switches = {ic.uri: ic for ic in ov.interconnects.list()}
+    nics: dict[str, dict[str, Any]] = {}
+    for port in server.ethernet_ports:
+        switch = switches.get(port.interconnect_uri)
+        for function in port.virtual_ports:
+            link = {}
+            if switch is not None and function.port_function == "a":
+                link = {
+                    "switch_id": switch.mac.lower(),
+                    "port_id": f"d{port.interconnect_port}",
+                    "switch_info": switch.name,
+                }
+            nics[port.function_port_id(function.port_function)] = {
+                "mac": function.mac.lower(),
+                "local_link": link,
+            }
+    return nics
+
+
+@pytest.fixture
+def baremetal(ov: Any, ml2_simulator: SimulatorHandle) -> Iterator[BareMetal]:
+    """Frame2 bay 1 (an SY 480, off) with a profile from SPT-Prod-SY480; removed after."""
+    server = ov.server_hardware.get_by_name("Frame2, bay 1")
+    profile = ov.server_profiles.create_from_template(
+        ov.server_profile_templates.get_by_name("SPT-Prod-SY480"), "ml2-test-profile", server
+    )
+    yield BareMetal(ov.server_hardware.get(server.uri), profile, _nics(ov, server))
+    current = ov.server_hardware.get(server.uri)
+    if current.power_state != "Off":
+        ov.server_hardware.set_power(current, "Off")
+    ov.server_profiles.delete(profile.uri)
