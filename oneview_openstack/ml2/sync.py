@@ -9,10 +9,10 @@ one paged listing each) and then:
 - repairs: a mapped Neutron network without a record is recorded and created, a recorded
   OneView network that disappeared is re-created, missing uplink-set memberships are added
   (one update per uplink set), OneView names follow Neutron names;
-- ports: a port bound by this driver whose connection is missing or wrong is plugged again,
-  a connection named after a port no longer bound here is given back;
-- with ``force_sync_delete_ops`` only: OneView networks named after a Neutron network that
-  does not exist (or is no longer mapped) are deleted.
+- ports: a port bound by this driver whose connection is missing or wrong is plugged again;
+- with ``force_sync_delete_ops`` only (another Neutron may share the appliance): OneView
+  networks named after a Neutron network that does not exist here (or is no longer mapped)
+  are deleted, and connections named after a port not bound here are given back.
 
 A pass that fails (OneView unreachable) is retried after ten seconds, not after the
 interval. Each pass logs one line with its counts.
@@ -261,7 +261,8 @@ class _Pass:
                     continue
                 port = bound.get(port_id)
                 if port is None:
-                    self._release(profile, connection)
+                    if self.driver.force_sync_delete_ops:
+                        self._release(profile, connection)
                 elif connection.network_uri == self._wanted_network(port):
                     satisfied.add(port_id)
         for port_id, port in bound.items():
