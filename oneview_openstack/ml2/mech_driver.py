@@ -74,6 +74,9 @@ class OneViewMechanismDriver(api.MechanismDriver):  # type: ignore[misc]
         self._topology_error: Exception | None = None
         self._topology_read = -_TOPOLOGY_RETRY
         self._lock = threading.Lock()
+        from oneview_openstack.ml2.trunks import OneViewTrunkDriver  # needs neutron's trunks
+
+        self.trunk_driver = OneViewTrunkDriver.create(self)  # what trunk plugin asks for
         self.synchronizer = sync.Synchronizer(self, interval=options.sync_interval)
         self.synchronizer.start()
         LOG.info(
@@ -307,7 +310,7 @@ class OneViewMechanismDriver(api.MechanismDriver):  # type: ignore[misc]
     ) -> str:
         """The network (or network set) a bound port's connection carries."""
         assert row.oneview_network_uri is not None
-        return row.oneview_network_uri
+        return self.trunk_driver.network_uri(plugin_context, port, row.oneview_network_uri)
 
     def unplug(self, port: Mapping[str, Any]) -> bool:
         plan = self._plan(port)

@@ -66,6 +66,7 @@ def neutron_options(ml2_simulator: SimulatorHandle, ml2_mariadb: MariaDBServer) 
         "database_url": ml2_mariadb.create_database("neutron"),
         "vlan_ranges": ("physnet1:200:299",),
         "sections": oneview_sections(ml2_simulator),
+        "service_plugins": ("trunk",),
     }
 
 
