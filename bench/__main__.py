@@ -1,18 +1,20 @@
 """``python -m bench``: every benchmark, one after the other.
 
 Arguments go to the simulator benchmark; ``python -m bench.ironic_periodics --help``,
-``python -m bench.enrollment --help`` and ``python -m bench.deploy --help`` tell how to run
-the Ironic, enrollment and deploy ones alone.
+``python -m bench.enrollment --help``, ``python -m bench.deploy --help`` and
+``python -m bench.ml2 --help`` tell how to run the Ironic, enrollment, deploy and ML2 ones
+alone.
 """
 
 from __future__ import annotations
 
 import sys
 
-from bench import deploy, enrollment, ironic_periodics, simulator
+from bench import deploy, enrollment, ironic_periodics, ml2, simulator
 
 if __name__ == "__main__":
     status = simulator.main(sys.argv[1:])
     status = status or ironic_periodics.main([])
     status = status or enrollment.main([])
-    sys.exit(status or deploy.main([]))
+    status = status or deploy.main([])
+    sys.exit(status or ml2.main([]))
