@@ -49,17 +49,18 @@ class ProfileEditor:
         def edit(profile: client.ServerProfile, _template: Any) -> bool:
             return plug_connections(profile, plan, network_uri, lag=lag)
 
-        return self._edit(plan.nics[0].server_uri, edit, need_template=False)
+        return self._edit(plan.nics[0].server_uri, edit, need_template=False) is not None
 
     def unplug(self, plan: PortPlan) -> bool:
-        """The port's NICs go back to their template's connections (or lose theirs)."""
+        """The port's NICs go back to their template's connections (or lose theirs); False
+        when there was nothing of the port's to give back."""
 
         def edit(
             profile: client.ServerProfile, template: client.ServerProfileTemplate | None
         ) -> bool:
             return unplug_connections(profile, plan, template)
 
-        return self._edit(plan.nics[0].server_uri, edit, need_template=True)
+        return bool(self._edit(plan.nics[0].server_uri, edit, need_template=True))
 
     def _lag_wanted(self, plan: PortPlan) -> bool:
         return plan.bond and self._ov.api_version >= LAG_API_VERSION
@@ -80,7 +81,8 @@ class ProfileEditor:
         edit: Callable[[client.ServerProfile, client.ServerProfileTemplate | None], bool],
         *,
         need_template: bool,
-    ) -> bool:
+    ) -> bool | None:
+        """Edit the server's profile; None without a profile, else whether it changed."""
         server = self._ov.server_hardware.get(server_uri)
         profile_uri = server.server_profile_uri
         if not profile_uri:
@@ -88,14 +90,16 @@ class ProfileEditor:
                 "Server %s has no server profile: its connections are set when one is applied",
                 server.name,
             )
-            return False
+            return None
         template = self._template_of(profile_uri) if need_template else None
+        changed: list[bool] = []
 
         def change(profile: client.ServerProfile) -> bool:
-            return edit(profile, template)
+            changed.append(edit(profile, template))
+            return changed[-1]
 
         self._modify(profile_uri, change, server)
-        return True
+        return changed[-1]
 
     def _modify(
         self,
@@ -154,7 +158,7 @@ def plug_connections(
     changed = False
     lag_name = _lag_name(profile, plan) if lag else None
     for nic in plan.nics:
-        connection = _connection_of(profile, nic, plan)
+        connection = connection_of(profile, nic, plan)
         if connection is None:
             connection = profile.add_connection(
                 client.ProfileConnection.new(
@@ -165,6 +169,8 @@ def plug_connections(
                 )
             )
             changed = True
+        if not lag and connection.network_uri == network_uri and not _is_ours(connection, plan):
+            continue  # already carries the network (the template's): nothing to write
         changed |= _set(connection.data, "name", plan.connection_name)
         changed |= _set(connection.data, "networkUri", network_uri)
         if lag:
@@ -180,7 +186,7 @@ def unplug_connections(
     """Give the NICs of ``plan`` back to the template; True when the profile changed."""
     changed = False
     for nic in plan.nics:
-        connection = _connection_of(profile, nic, plan)
+        connection = connection_of(profile, nic, plan)
         if connection is None or not _is_ours(connection, plan):
             continue
         _give_back(profile, connection, _template_connection(template, nic))
@@ -228,8 +234,8 @@ def _give_back(
     connection.data.pop("lagName", None)
 
 
-def _connection_of(
-    profile: client.ServerProfile, nic: Nic, plan: PortPlan
+def connection_of(
+    profile: client.ServerProfile, nic: Nic, plan: PortPlan | None = None
 ) -> client.ProfileConnection | None:
     """The connection on the NIC: by portId, else one named after the port."""
     connections = [
@@ -288,7 +294,7 @@ def _boot_priority(profile: client.ServerProfile, plan: PortPlan) -> client.Boot
 
 def _lag_name(profile: client.ServerProfile, plan: PortPlan) -> str:
     """The LAG the port's connections already share, or the first free ``LAG<n>``."""
-    ours = {id(c.data) for nic in plan.nics if (c := _connection_of(profile, nic, plan))}
+    ours = {id(c.data) for nic in plan.nics if (c := connection_of(profile, nic, plan))}
     used: dict[str, bool] = {}
     for connection in profile.connections:
         name = connection.data.get("lagName")

@@ -10,10 +10,11 @@ undone) or completed by the synchronization (:mod:`.sync`).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from neutron_lib import constants as n_const
@@ -73,7 +74,9 @@ class OneViewMechanismDriver(api.MechanismDriver):  # type: ignore[misc]
         self._topology: topo.Topology | None = None
         self._topology_error: Exception | None = None
         self._topology_read = -_TOPOLOGY_RETRY
+        self._topology_lock = threading.Lock()
         self._lock = threading.Lock()
+        self._busy: set[str] = set()
         from oneview_openstack.ml2.trunks import OneViewTrunkDriver  # needs neutron's trunks
 
         self.trunk_driver = OneViewTrunkDriver.create(self)  # what trunk plugin asks for
@@ -84,6 +87,23 @@ class OneViewMechanismDriver(api.MechanismDriver):  # type: ignore[misc]
             self.ov.url,
             ", ".join(sorted(self.mapped_physical_networks)) or "none (nothing is mapped)",
         )
+
+    # -- work in progress --------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def working_on(self, network_id: str) -> Iterator[None]:
+        """Mark a network as being handled by a request: the synchronization skips it."""
+        with self._lock:
+            self._busy.add(network_id)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._busy.discard(network_id)
+
+    def is_busy(self, network_id: str) -> bool:
+        with self._lock:
+            return network_id in self._busy
 
     # -- topology ----------------------------------------------------------------------
 
@@ -99,7 +119,7 @@ class OneViewMechanismDriver(api.MechanismDriver):  # type: ignore[misc]
         :raises topo.TopologyError: a mapping does not resolve.
         :raises client.OneViewError: OneView cannot be read.
         """
-        with self._lock:
+        with self._topology_lock:
             due = time.monotonic() - self._topology_read >= _TOPOLOGY_RETRY
             if refresh or (self._topology is None and due):
                 self._topology_read = time.monotonic()
@@ -141,15 +161,20 @@ class OneViewMechanismDriver(api.MechanismDriver):  # type: ignore[misc]
         row = db.get_network(context._plugin_context, network["id"])
         if row is None:
             return
-        resolved = self._topology_for(network["id"])
-        uri = self.realize(row, network.get("name"), resolved)
-        if uri is None:
-            db.forget_network(context._plugin_context, network["id"])
-            _log_not_mapped(network, context.network_segments)
-            return
-        db.set_state(
-            context._plugin_context, network["id"], NetworkState.ACTIVE, oneview_network_uri=uri
-        )
+        with self.working_on(network["id"]):
+            resolved = self._topology_for(network["id"])
+            uri = self.realize(row, network.get("name"), resolved)
+            if uri is None:
+                db.forget_network(context._plugin_context, network["id"])
+                _log_not_mapped(network, context.network_segments)
+                return
+            db.set_state(
+                context._plugin_context,
+                network["id"],
+                NetworkState.ACTIVE,
+                oneview_network_uri=uri,
+                expect=NetworkState.PENDING,
+            )
 
     def realize(self, row: OneViewNetwork, name: str | None, resolved: topo.Topology) -> str | None:
         """Make the OneView side of a recorded network; its URI, None if nothing maps it.
@@ -196,9 +221,10 @@ class OneViewMechanismDriver(api.MechanismDriver):  # type: ignore[misc]
 
     def delete_network_postcommit(self, context: Any) -> None:
         network_id = context.current["id"]
-        row = db.get_network(context._plugin_context, network_id)
-        if row is not None:
-            self.remove(context._plugin_context, row)
+        with self.working_on(network_id):
+            row = db.get_network(context._plugin_context, network_id)
+            if row is not None:
+                self.remove(context._plugin_context, row)
 
     def remove(self, plugin_context: Any, row: OneViewNetwork) -> bool:
         """Delete the OneView side of a deleted network; False (kept recorded) on failure."""
@@ -294,14 +320,16 @@ class OneViewMechanismDriver(api.MechanismDriver):  # type: ignore[misc]
                 error,
             )
             return False
-        if done:
-            LOG.info(
-                "Port %s: %s of server %s connected to %s",
-                port["id"],
-                ", ".join(nic.port_id for nic in plan.nics),
-                plan.nics[0].server_name,
-                network_uri,
-            )
+        if not done:
+            # DOWN until a profile is applied and the synchronization (or a rebinding) plugs it
+            return False
+        LOG.info(
+            "Port %s: %s of server %s connected to %s",
+            port["id"],
+            ", ".join(nic.port_id for nic in plan.nics),
+            plan.nics[0].server_name,
+            network_uri,
+        )
         _provisioning_complete(plugin_context, port["id"])
         return True
 
@@ -317,7 +345,7 @@ class OneViewMechanismDriver(api.MechanismDriver):  # type: ignore[misc]
         if plan is None:
             return False
         try:
-            self.editor.unplug(plan)
+            changed = self.editor.unplug(plan)
         except client.OneViewError as error:
             LOG.error(
                 "Port %s: could not remove its connection from the profile of server %s: %s "
@@ -327,7 +355,8 @@ class OneViewMechanismDriver(api.MechanismDriver):  # type: ignore[misc]
                 error,
             )
             return False
-        LOG.info("Port %s: unplugged from server %s", port["id"], plan.nics[0].server_name)
+        if changed:
+            LOG.info("Port %s: unplugged from server %s", port["id"], plan.nics[0].server_name)
         return True
 
     def _plan(self, port: Mapping[str, Any]) -> ports.PortPlan | None:

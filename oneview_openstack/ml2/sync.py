@@ -21,6 +21,7 @@ interval. Each pass logs one line with its counts.
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
 import logging
 import threading
@@ -30,9 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 from neutron_lib.plugins import directory
 from neutron_lib.plugins.ml2 import api
+from oslo_db import exception as db_exc
 
 from oneview_openstack import client
-from oneview_openstack.ml2 import networks, ports, topology
+from oneview_openstack.ml2 import connections, networks, ports, topology
 from oneview_openstack.ml2.db import api as db
 from oneview_openstack.ml2.db.models import NetworkState, OneViewNetwork
 from oneview_openstack.ml2.uplinks import Slot, slots
@@ -116,14 +118,20 @@ class _Pass:
 
     def run(self) -> SyncReport:
         resolved = self.driver.topology(refresh=True)
-        neutron_networks = self._mapped_neutron_networks()
+        existing, neutron_networks = self._neutron_networks()
         rows = {row.neutron_network_id: row for row in db.all_networks(self.context)}
-        for network_id, segment in neutron_networks.items():
-            if network_id not in rows:
-                rows[network_id] = self._record(network_id, segment)
+        for network_id, entry in neutron_networks.items():
+            if network_id not in rows and not self.driver.is_busy(network_id):
+                recorded = self._record(network_id, entry)
+                if recorded is not None:
+                    rows[network_id] = recorded
         oneview = {n.uri: n for n in self.ov.ethernet_networks.list()}
         names = {network_id: net.get("name") for network_id, (net, _) in neutron_networks.items()}
         for row in list(rows.values()):
+            if self.driver.is_busy(row.neutron_network_id):
+                continue  # a request is handling it right now
+            if row.neutron_network_id not in existing and row.state != NetworkState.DELETING:
+                row = self._deleted_meanwhile(row)
             self._network(row, names.get(row.neutron_network_id), oneview, resolved)
         active = [r for r in db.all_networks(self.context) if r.state == NetworkState.ACTIVE]
         self._memberships(active, resolved)
@@ -134,30 +142,40 @@ class _Pass:
 
     # -- networks ------------------------------------------------------------------------
 
-    def _mapped_neutron_networks(self) -> dict[str, tuple[dict[str, Any], Mapping[str, Any]]]:
+    def _neutron_networks(
+        self,
+    ) -> tuple[set[str], dict[str, tuple[dict[str, Any], Mapping[str, Any]]]]:
+        """Ids of every Neutron network, and the mapped ones with their mapped segment."""
         plugin = directory.get_plugin()
-        found: dict[str, tuple[dict[str, Any], Mapping[str, Any]]] = {}
+        existing: set[str] = set()
+        mapped: dict[str, tuple[dict[str, Any], Mapping[str, Any]]] = {}
         for network in plugin.get_networks(self.context):
-            segments = _segments(network)
-            decided = self.driver._mapped_segment(segments)
+            existing.add(network["id"])
+            decided = self.driver._mapped_segment(_segments(network))
             if decided is not None:
-                found[network["id"]] = (network, decided[0])
-        return found
+                mapped[network["id"]] = (network, decided[0])
+        return existing, mapped
 
-    def _record(self, network_id: str, entry: Any) -> OneViewNetwork:
+    def _record(self, network_id: str, entry: Any) -> OneViewNetwork | None:
+        """Record a mapped network that has no record (created before the driver ran)."""
         network, segment = entry
         managed = self.driver._mapped_segment([segment])
-        db.record_network(
-            self.context,
-            network_id,
-            physical_network=segment[api.PHYSICAL_NETWORK],
-            network_type=segment[api.NETWORK_TYPE],
-            segmentation_id=segment.get(api.SEGMENTATION_ID),
-            managed=bool(managed and managed[1]),
-        )
-        row = db.get_network(self.context, network_id)
-        assert row is not None
-        return row
+        # a request may record it meanwhile
+        with contextlib.suppress(db_exc.DBDuplicateEntry):
+            db.record_network(
+                self.context,
+                network_id,
+                physical_network=segment[api.PHYSICAL_NETWORK],
+                network_type=segment[api.NETWORK_TYPE],
+                segmentation_id=segment.get(api.SEGMENTATION_ID),
+                managed=bool(managed and managed[1]),
+            )
+        return db.get_network(self.context, network_id)
+
+    def _deleted_meanwhile(self, row: OneViewNetwork) -> OneViewNetwork:
+        """A record whose Neutron network is gone: its OneView side is to be deleted."""
+        db.set_state(self.context, row.neutron_network_id, NetworkState.DELETING, expect=row.state)
+        return db.get_network(self.context, row.neutron_network_id) or row
 
     def _network(
         self,
@@ -180,8 +198,14 @@ class _Pass:
                 if uri is None:
                     db.forget_network(self.context, network_id)
                     return
-                db.set_state(self.context, network_id, NetworkState.ACTIVE, oneview_network_uri=uri)
-                self.report.created += 1
+                if db.set_state(
+                    self.context,
+                    network_id,
+                    NetworkState.ACTIVE,
+                    oneview_network_uri=uri,
+                    expect=row.state,
+                ):
+                    self.report.created += 1
                 return
             current = oneview[row.oneview_network_uri or ""]
             if row.managed and current.name != networks.oneview_name(network_id, name):
@@ -253,25 +277,43 @@ class _Pass:
 
     def _ports(self) -> None:
         bound = self._bound_ports()
-        satisfied: set[str] = set()
-        for profile in self.ov.server_profiles.list():
-            for connection in profile.connections:
-                port_id = ports.port_of_connection(connection.name)
-                if port_id is None:
-                    continue
-                port = bound.get(port_id)
-                if port is None:
-                    if self.driver.force_sync_delete_ops:
-                        self._release(profile, connection)
-                elif connection.network_uri == self._wanted_network(port):
-                    satisfied.add(port_id)
-        for port_id, port in bound.items():
-            if port_id in satisfied:
+        profiles = {
+            profile.server_hardware_uri: profile
+            for profile in self.ov.server_profiles.list()
+            if profile.server_hardware_uri
+        }
+        for port in bound.values():
+            if self._carried(port, profiles):
                 continue
             if self.driver.plug(self.context, port):
                 self.report.plugged += 1
             else:
                 self.report.errors += 1
+        if not self.driver.force_sync_delete_ops:
+            return
+        for profile in profiles.values():
+            for connection in profile.connections:
+                port_id = ports.port_of_connection(connection.name)
+                if port_id is not None and port_id not in bound:
+                    self._release(profile, connection)
+
+    def _carried(self, port: Mapping[str, Any], profiles: Mapping[str, Any]) -> bool:
+        """Do the port's NICs carry its network (or is there no profile to repair yet)?"""
+        try:
+            plan = ports.plan(port, self.driver.servers)
+        except client.OneViewError:
+            return False
+        if plan is None:
+            return True  # its server is gone: nothing to wire
+        profile = profiles.get(plan.nics[0].server_uri)
+        if profile is None:
+            return True  # no profile yet: the one applied later is plugged then
+        wanted = self._wanted_network(port)
+        for nic in plan.nics:
+            connection = connections.connection_of(profile, nic, plan)
+            if connection is None or connection.network_uri != wanted:
+                return False
+        return True
 
     def _bound_ports(self) -> dict[str, dict[str, Any]]:
         port_ids = _ports_bound_by_driver(self.context)

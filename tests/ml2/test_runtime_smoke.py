@@ -26,7 +26,7 @@ def test_project_network_gets_a_vlan_from_the_configured_range(network) -> None:
     created = network.create_network(name="tenant")
 
     assert created.provider_network_type == "vlan"
-    assert 100 <= created.provider_segmentation_id <= 199
+    assert 200 <= created.provider_segmentation_id <= 299  # tests/ml2/conftest.py
 
 
 def test_flat_network_with_subnet_and_port(network) -> None:

@@ -19,9 +19,12 @@ def record_network(
     managed: bool,
     oneview_network_uri: str | None = None,
 ) -> None:
-    """Record a mapped network as pending (in the caller's transaction when there is one)."""
+    """Record a mapped network as pending (in the caller's transaction when there is one).
+
+    :raises oslo_db.exception.DBDuplicateEntry: it is recorded already.
+    """
     with db_api.CONTEXT_WRITER.using(context):
-        context.session.merge(
+        context.session.add(
             OneViewNetwork(
                 neutron_network_id=neutron_network_id,
                 oneview_network_uri=oneview_network_uri,
@@ -56,11 +59,15 @@ def set_state(
     state: NetworkState,
     *,
     oneview_network_uri: str | None = None,
+    expect: str | None = None,
 ) -> bool:
-    """Change a row's state (and URI when given); False if there is no such row."""
+    """Change a row's state (and URI when given); False if there is no such row, or when
+    ``expect`` is given and the row's state is another (someone changed it meanwhile: a
+    network deleted while its creation was being completed stays ``deleting``).
+    """
     with db_api.CONTEXT_WRITER.using(context):
-        row = context.session.get(OneViewNetwork, neutron_network_id)
-        if row is None:
+        row = context.session.get(OneViewNetwork, neutron_network_id, with_for_update=True)
+        if row is None or (expect is not None and row.state != expect):
             return False
         row.state = state
         if oneview_network_uri is not None:
