@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -65,8 +66,12 @@ def active(network: Any, port_id: str) -> Callable[[], bool]:
 
 @pytest.fixture
 def nets(network: Any) -> list[Any]:
-    """Three project networks (VLANs from 200-299): the parent's and two subports'."""
-    return [network.create_network(name=f"trunk-net-{i}") for i in range(3)]
+    """Three project networks (VLANs from 200-299): the parent's and two subports'.
+
+    Made together, so that OneView's uplink sets are updated once for the three.
+    """
+    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        return list(pool.map(lambda i: network.create_network(name=f"trunk-net-{i}"), range(3)))
 
 
 def test_trunk_on_a_bound_port_becomes_one_connection_to_a_network_set(
@@ -184,3 +189,24 @@ def test_subport_on_another_vlan_than_its_network_is_refused(
         )
     assert f"VLAN {asked} was asked" in str(refused.value)
     assert network.get_trunk(trunk.id).sub_ports == []
+
+
+def test_oneview_refusing_the_network_set_puts_the_trunk_in_error(
+    network, ov, baremetal, nets, trunks, ml2_simulator
+) -> None:
+    parent_net, net_b, _ = nets
+    parent = network.create_port(network_id=parent_net.id, **baremetal.port_body(NIC))
+    wait_for(active(network, parent.id), "the parent port ACTIVE")
+    sub_b = network.create_port(network_id=net_b.id)
+    ml2_simulator.operator.add_fault(
+        "/rest/network-sets", method="POST", status=400, error_code="INVALID_NETWORK_SET"
+    )
+    try:
+        trunk = network.create_trunk(port_id=parent.id, sub_ports=[subport(sub_b, net_b)])
+    finally:
+        ml2_simulator.operator.clear_faults()
+
+    assert network.get_trunk(trunk.id).status == "ERROR"
+    assert network_set(ov, trunk.id) is None
+    # the NIC still carries the parent's own network
+    assert connection_on(ov, baremetal.profile.uri).network_uri == oneview_uri(ov, parent_net.id)
