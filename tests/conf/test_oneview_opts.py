@@ -71,3 +71,25 @@ def test_the_generator_writes_a_sample_with_every_option(tmp_path: Path) -> None
         "etc/ironic/oneview.conf.sample is out of date: run "
         "oslo-config-generator --config-file tools/config/oneview-ironic.conf"
     )
+
+
+def test_the_generator_writes_the_ml2_sample_with_every_option(tmp_path: Path) -> None:
+    sample = tmp_path / "ml2_conf_oneview.ini.sample"
+    generator = Path(sys.executable).with_name("oslo-config-generator")
+
+    subprocess.run(
+        [str(generator), "--config-file", str(ROOT / "tools/config/oneview-ml2.conf"),
+         "--output-file", str(sample)],
+        check=True, capture_output=True, cwd=ROOT,
+    )  # fmt: skip
+
+    text = sample.read_text()
+    for group, options in opts.list_ml2_opts():
+        assert f"[{group}]" in text, group
+        for option in options:
+            assert f"\n#{option.name} =" in text, option.name
+    assert "# Deprecated group/name - [oneview]/oneview_host" in text
+    assert text == (ROOT / "etc/neutron/plugins/ml2/ml2_conf_oneview.ini.sample").read_text(), (
+        "etc/neutron/plugins/ml2/ml2_conf_oneview.ini.sample is out of date: run "
+        "oslo-config-generator --config-file tools/config/oneview-ml2.conf"
+    )
