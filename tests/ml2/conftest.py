@@ -147,15 +147,43 @@ def _nics(ov: Any, server: Any) -> dict[str, dict[str, Any]]:
     return nics
 
 
+@pytest.fixture(scope="session")
+def _baremetal_profile(ml2_simulator: SimulatorHandle) -> Iterator[tuple[str, str, str]]:
+    """One profile for the session (applying one takes seconds): server, profile, template."""
+    from oneview_openstack.client import OneViewClient
+
+    with OneViewClient(
+        ml2_simulator.url,
+        ml2_simulator.username,
+        ml2_simulator.password,
+        ca_file=ml2_simulator.ca_file,
+    ) as ov:
+        server = ov.server_hardware.get_by_name("Frame2, bay 1")
+        template = ov.server_profile_templates.get_by_name("SPT-Prod-SY480")
+        profile = ov.server_profiles.create_from_template(template, "ml2-test-profile", server)
+        yield server.uri, profile.uri, template.uri
+        ov.server_profiles.delete(profile.uri)
+
+
 @pytest.fixture
-def baremetal(ov: Any, ml2_simulator: SimulatorHandle) -> Iterator[BareMetal]:
-    """Frame2 bay 1 (an SY 480, off) with a profile from SPT-Prod-SY480; removed after."""
-    server = ov.server_hardware.get_by_name("Frame2, bay 1")
-    profile = ov.server_profiles.create_from_template(
-        ov.server_profile_templates.get_by_name("SPT-Prod-SY480"), "ml2-test-profile", server
-    )
-    yield BareMetal(ov.server_hardware.get(server.uri), profile, _nics(ov, server))
-    current = ov.server_hardware.get(server.uri)
+def baremetal(ov: Any, _baremetal_profile: tuple[str, str, str]) -> Iterator[BareMetal]:
+    """Frame2 bay 1 (an SY 480, off) with a profile from SPT-Prod-SY480, its connections as
+    the template has them (put back after each test)."""
+    server_uri, profile_uri, template_uri = _baremetal_profile
+    server = ov.server_hardware.get(server_uri)
+    yield BareMetal(server, ov.server_profiles.get(profile_uri), _nics(ov, server))
+    current = ov.server_hardware.get(server_uri)
     if current.power_state != "Off":
         ov.server_hardware.set_power(current, "Off")
-    ov.server_profiles.delete(profile.uri)
+    wanted = [dict(c.data) for c in ov.server_profile_templates.get(template_uri).connections]
+
+    def as_template(profile: Any) -> bool:
+        now = [
+            (c.port_id, c.name, c.network_uri, c.data.get("lagName")) for c in profile.connections
+        ]
+        if now == [(c.get("portId"), c.get("name"), c.get("networkUri"), None) for c in wanted]:
+            return False
+        profile.data["connectionSettings"]["connections"] = wanted
+        return True
+
+    ov.server_profiles.modify(profile_uri, as_template)
