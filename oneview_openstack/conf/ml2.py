@@ -15,6 +15,14 @@ from oneview_openstack.conf import oneview
 
 GROUP = "ml2_oneview"
 
+group = cfg.OptGroup(
+    GROUP,
+    title="OneView ML2 mechanism driver",
+    help="What the ML2 mechanism driver 'oneview' maps. networking-oneview's keys in "
+    "[DEFAULT] (uplinkset_mappings, flat_net_mappings, sync_interval, "
+    "force_sync_delete_ops) are still read there when this section does not set them.",
+)
+
 opts = [
     cfg.ListOpt(
         "uplinkset_mappings",
@@ -50,9 +58,10 @@ opts = [
         default=False,
         deprecated_group="DEFAULT",
         help="Let the synchronization also delete OneView networks named 'Neutron [<id>]' "
-        "that no Neutron network (or no mapping) accounts for, and remove them from uplink "
-        "sets of groups no longer mapped. Networks this driver recorded as deleted are "
-        "always removed.",
+        "that no network of this Neutron accounts for, and give back server-profile "
+        "connections named after ports this Neutron has not bound. Leave it off when "
+        "several Neutron deployments share the appliance. What this driver recorded as to "
+        "be deleted is always completed.",
     ),
     cfg.FloatOpt(
         "batch_window",
@@ -82,5 +91,6 @@ opts = [
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
     """Register ``[ml2_oneview]`` and the ``[oneview]`` connection options (idempotent)."""
-    conf.register_opts(opts, group=GROUP)
+    conf.register_group(group)
+    conf.register_opts(opts, group=group)
     conf.register_opts(oneview.connection_opts, group=oneview.GROUP)

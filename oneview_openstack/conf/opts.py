@@ -13,15 +13,17 @@ from oslo_config import cfg
 from oneview_openstack.conf import ml2, oneview
 
 
-def list_opts() -> list[tuple[str, list[cfg.Opt]]]:
+def list_opts() -> list[tuple[str | cfg.OptGroup, list[cfg.Opt]]]:
     """Every option group this project adds to ``ironic.conf``, with its options."""
     return _copied([(oneview.GROUP, oneview.opts)])
 
 
-def list_ml2_opts() -> list[tuple[str, list[cfg.Opt]]]:
+def list_ml2_opts() -> list[tuple[str | cfg.OptGroup, list[cfg.Opt]]]:
     """The option groups of the ML2 driver in Neutron's configuration."""
-    return _copied([(ml2.GROUP, ml2.opts), (oneview.GROUP, oneview.connection_opts)])
+    return _copied([(ml2.group, ml2.opts), (oneview.GROUP, oneview.connection_opts)])
 
 
-def _copied(groups: list[tuple[str, list[cfg.Opt]]]) -> list[tuple[str, list[cfg.Opt]]]:
+def _copied(
+    groups: list[tuple[str | cfg.OptGroup, list[cfg.Opt]]],
+) -> list[tuple[str | cfg.OptGroup, list[cfg.Opt]]]:
     return [(group, copy.deepcopy(options)) for group, options in groups]

@@ -77,9 +77,12 @@ class OneViewMechanismDriver(api.MechanismDriver):  # type: ignore[misc]
         self._topology_lock = threading.Lock()
         self._lock = threading.Lock()
         self._busy: set[str] = set()
+        #: ports deleted or unbound whose connections OneView refused to give back
+        self.unplug_failed: set[str] = set()
         from oneview_openstack.ml2.trunks import OneViewTrunkDriver  # needs neutron's trunks
 
         self.trunk_driver = OneViewTrunkDriver.create(self)  # what trunk plugin asks for
+        self._check_mappings()
         self.synchronizer = sync.Synchronizer(self, interval=options.sync_interval)
         self.synchronizer.start()
         LOG.info(
@@ -87,6 +90,23 @@ class OneViewMechanismDriver(api.MechanismDriver):  # type: ignore[misc]
             self.ov.url,
             ", ".join(sorted(self.mapped_physical_networks)) or "none (nothing is mapped)",
         )
+
+    def _check_mappings(self) -> None:
+        """Refuse to load with mappings OneView does not know; start anyway when it is down.
+
+        :raises topo.TopologyError: naming every mapping that does not resolve.
+        """
+        try:
+            self.topology()
+        except topo.TopologyError:
+            raise
+        except client.OneViewError as error:
+            LOG.warning(
+                "OneView at %s cannot be read (%s): the mappings are checked, and networks "
+                "created, once it answers",
+                self.ov.url,
+                error,
+            )
 
     # -- work in progress --------------------------------------------------------------
 
@@ -346,7 +366,11 @@ class OneViewMechanismDriver(api.MechanismDriver):  # type: ignore[misc]
             return False
         try:
             changed = self.editor.unplug(plan)
+            with self._lock:
+                self.unplug_failed.discard(str(port["id"]))
         except client.OneViewError as error:
+            with self._lock:
+                self.unplug_failed.add(str(port["id"]))
             LOG.error(
                 "Port %s: could not remove its connection from the profile of server %s: %s "
                 "(the synchronization will retry)",

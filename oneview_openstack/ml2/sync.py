@@ -9,7 +9,8 @@ one paged listing each) and then:
 - repairs: a mapped Neutron network without a record is recorded and created, a recorded
   OneView network that disappeared is re-created, missing uplink-set memberships are added
   (one update per uplink set), OneView names follow Neutron names;
-- ports: a port bound by this driver whose connection is missing or wrong is plugged again;
+- ports: a port bound by this driver whose connection is missing or wrong is plugged again,
+  and the connections of a port whose unbinding OneView refused are given back;
 - with ``force_sync_delete_ops`` only (another Neutron may share the appliance): OneView
   networks named after a Neutron network that does not exist here (or is no longer mapped)
   are deleted, and connections named after a port not bound here are given back.
@@ -289,12 +290,13 @@ class _Pass:
                 self.report.plugged += 1
             else:
                 self.report.errors += 1
-        if not self.driver.force_sync_delete_ops:
-            return
+        retry = set(self.driver.unplug_failed)
         for profile in profiles.values():
             for connection in profile.connections:
                 port_id = ports.port_of_connection(connection.name)
-                if port_id is not None and port_id not in bound:
+                if port_id is None or port_id in bound:
+                    continue
+                if port_id in retry or self.driver.force_sync_delete_ops:
                     self._release(profile, connection)
 
     def _carried(self, port: Mapping[str, Any], profiles: Mapping[str, Any]) -> bool:
@@ -334,6 +336,7 @@ class _Pass:
         try:
             if self.driver.editor.release(profile.uri, port_id):
                 self.report.released += 1
+            self.driver.unplug_failed.discard(port_id)
         except client.OneViewError as error:
             self.report.errors += 1
             LOG.error(

@@ -82,3 +82,31 @@ def test_without_force_what_is_not_its_own_is_left_alone(net, ov, baremetal) -> 
         assert foreign_port in names
     finally:
         ov.ethernet_networks.delete(foreign.uri)
+
+
+def test_a_give_back_oneview_refused_is_retried_by_the_sync(
+    net, ov, baremetal, ml2_simulator
+) -> None:
+    created = net.create_network(
+        name="refused-unplug",
+        provider_network_type="vlan",
+        provider_physical_network="physnet1",
+        provider_segmentation_id=351,
+    )
+    port = net.create_port(network_id=created.id, **baremetal.port_body())
+    wait_status(net, port.id, "ACTIVE")
+    ml2_simulator.operator.add_fault("/rest/server-profiles/*", method="PUT", status=500)
+    try:
+        net.delete_port(port.id)
+        names = [c.name for c in ov.server_profiles.get(baremetal.profile.uri).connections]
+        assert f"Neutron port {port.id}" in names  # OneView refused
+    finally:
+        ml2_simulator.operator.clear_faults()
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        names = [c.name for c in ov.server_profiles.get(baremetal.profile.uri).connections]
+        if "deploy" in names:
+            break
+        time.sleep(0.25)
+    assert "deploy" in names and f"Neutron port {port.id}" not in names

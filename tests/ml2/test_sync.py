@@ -20,6 +20,7 @@ from ml2.test_networks import memberships, oneview_networks_of
 from ml2.test_ports import connection_on, wait_status
 from oneview_openstack.testing.mariadb import MariaDBServer
 from oneview_openstack.testing.neutron_service import NeutronService
+from oneview_openstack.testing.service_process import ServiceStartError
 from oneview_openstack.testing.simulator import SimulatorHandle, start_simulator
 
 pytestmark = pytest.mark.functional
@@ -218,3 +219,24 @@ def test_oneview_unreachable_at_start(
         assert eventually(created, timeout=30)
         log = neutron.log_path.read_text()
         assert stopped_simulator.password not in log
+
+
+def test_mappings_oneview_does_not_know_stop_neutron_at_start(
+    tmp_path: Path, ml2_simulator: SimulatorHandle, ml2_mariadb: MariaDBServer
+) -> None:
+    sections = oneview_sections(
+        ml2_simulator, uplinkset_mappings="physnet1:LIG-Prod:US-Nope", flat_net_mappings=""
+    )
+    neutron = NeutronService(
+        tmp_path / "neutron",
+        database_url=ml2_mariadb.create_database("neutron_bad_mapping"),
+        sections=sections,
+    )
+
+    with pytest.raises(ServiceStartError):
+        neutron.start()
+    neutron.stop()
+
+    log = neutron.log_path.read_text()
+    assert "physnet1:LIG-Prod:US-Nope" in log
+    assert "has no uplink set 'US-Nope'" in log and "US-Tenants" in log
