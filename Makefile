@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-EXTRAS ?= simulator,ironic,neutron,cli,test
+EXTRAS ?= simulator,ironic,neutron,cli,test,daemon
 
 .PHONY: demo test lint typecheck unit functional bench clean system-packages
 

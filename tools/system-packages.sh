@@ -8,7 +8,8 @@
 set -euo pipefail
 
 # MariaDB: a real database for Ironic and Neutron under concurrent writers (sqlite refuses them).
-PACKAGES=(mariadb-server mariadb-client)
+# Redis: the coordination backend (tooz) of ironic-oneviewd (oneview_openstack/testing/redis.py).
+PACKAGES=(mariadb-server mariadb-client redis-server)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
