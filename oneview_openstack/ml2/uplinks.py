@@ -4,9 +4,9 @@ uplink set, not one per network.
 Neutron serves requests on several threads; each network's postcommit hands its change to
 :class:`UplinkSetUpdater` and waits. A worker thread collects the changes arriving within
 ``window`` seconds, merges them per uplink set (the group's template and each interconnect's
-live uplink set) and sends one read-modify-write per uplink set. A change succeeds when every
-uplink set it touched was updated; otherwise the caller gets the error of the first that
-failed (and undoes what it did).
+live uplink set) and sends one read-modify-write per uplink set, all at once. A change
+succeeds when every uplink set it touched was updated; otherwise the caller gets the error of
+the first that failed (and undoes what it did).
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ from oneview_openstack import client
 from oneview_openstack.ml2.topology import UplinkTarget
 
 LOG = logging.getLogger(__name__)
+
+#: Uplink sets updated at once (a group has one per logical interconnect: often 10 or more).
+PARALLEL_UPDATES = 16
 
 
 @dataclasses.dataclass(frozen=True)
@@ -121,13 +124,21 @@ class UplinkSetUpdater:
                 return more
 
     def _apply(self, batch: list[_Change]) -> None:
+        """Update every uplink set of the batch, in parallel (they are different resources)."""
         failures: dict[Slot, BaseException] = {}
-        for slot, (add, remove) in _merge(batch).items():
-            try:
-                self._update(slot, add, remove)
-            except Exception as error:  # each change reports its own slots' errors
-                LOG.error("OneView refused to update %s: %s", slot.describe(), error)
-                failures[slot] = error
+        merged = _merge(batch)
+        workers = max(1, min(PARALLEL_UPDATES, len(merged)))
+        with concurrent.futures.ThreadPoolExecutor(workers, "oneview-uplink-set") as pool:
+            futures = {
+                pool.submit(self._update, slot, add, remove): slot
+                for slot, (add, remove) in merged.items()
+            }
+            for future in concurrent.futures.as_completed(futures):
+                error = future.exception()
+                if error is not None:  # each change reports its own slots' errors
+                    slot = futures[future]
+                    LOG.error("OneView refused to update %s: %s", slot.describe(), error)
+                    failures[slot] = error
         for change in batch:
             failure = next((failures[s] for s in change.slots if s in failures), None)
             if failure is None:
