@@ -1,7 +1,8 @@
 """Options for ``oslo-config-generator`` (entry point group ``oslo.config.opts``).
 
 ``oslo-config-generator --config-file tools/config/oneview-ironic.conf`` writes the sample
-of ``ironic.conf``, ``tools/config/oneview-ml2.conf`` that of the ML2 driver.
+of ``ironic.conf``, ``tools/config/oneview-ml2.conf`` that of the ML2 driver and
+``tools/config/ironic-oneviewd.conf`` that of the daemon.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import copy
 
 from oslo_config import cfg
 
-from oneview_openstack.conf import ml2, oneview
+from oneview_openstack.conf import daemon, ml2, oneview
 
 
 def list_opts() -> list[tuple[str | cfg.OptGroup, list[cfg.Opt]]]:
@@ -21,6 +22,18 @@ def list_opts() -> list[tuple[str | cfg.OptGroup, list[cfg.Opt]]]:
 def list_ml2_opts() -> list[tuple[str | cfg.OptGroup, list[cfg.Opt]]]:
     """The option groups of the ML2 driver in Neutron's configuration."""
     return _copied([(ml2.group, ml2.opts), (oneview.GROUP, oneview.connection_opts)])
+
+
+def list_daemon_opts() -> list[tuple[str | cfg.OptGroup, list[cfg.Opt]]]:
+    """The option groups of ``ironic-oneviewd``'s configuration file."""
+    return _copied(
+        [
+            (daemon.DAEMON, list(daemon.daemon_opts)),
+            (daemon.COORDINATION, list(daemon.coordination_opts)),
+            (daemon.IRONIC, daemon.ironic_opts()),
+            (oneview.GROUP, oneview.connection_opts),
+        ]
+    )
 
 
 def _copied(

@@ -33,7 +33,7 @@ SERVER_HARDWARE_PATH = "/rest/server-hardware/"
 NODE_FIELDS = (
     "uuid", "name", "driver", "driver_info", "driver_internal_info", "provision_state",
     "maintenance", "maintenance_reason", "resource_class", "properties", "traits",
-    "instance_uuid", "last_error",
+    "instance_uuid", "last_error", "extra",
 )  # fmt: skip
 PORT_FIELDS = ("uuid", "address", "node_uuid")
 RETRIES = 5
@@ -60,6 +60,7 @@ class OneViewNode:
     instance_uuid: str | None
     last_error: str | None
     port_macs: frozenset[str]
+    extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -85,6 +86,7 @@ class OneViewNode:
             instance_uuid=node.get("instance_uuid"),
             last_error=node.get("last_error"),
             port_macs=macs,
+            extra=node.get("extra") or {},
         )
 
 

@@ -16,6 +16,7 @@ import concurrent.futures
 import dataclasses
 import enum
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -100,11 +101,15 @@ def execute(
     dry_run: bool = False,
     workers: int = DEFAULT_WORKERS,
     progress: Progress | None = None,
+    stop: threading.Event | None = None,
 ) -> list[Outcome]:
-    """Carry out *steps*; the outcomes come back in the steps' order."""
+    """Carry out *steps*; the outcomes come back in the steps' order.
+
+    Once *stop* is set, servers not yet begun are skipped (``stopping``); those begun finish.
+    """
     if workers < 1:
         raise EnrollmentError(f"workers {workers} is not allowed; give 1 or more")
-    worker = _Worker(catalog, ov, baremetal, options, dry_run)
+    worker = _Worker(catalog, ov, baremetal, options, dry_run, stop)
     outcomes: dict[int, Outcome] = {}
     pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="enroll")
     try:
@@ -120,6 +125,9 @@ def execute(
     return [outcomes[index] for index in sorted(outcomes)]
 
 
+_WRITES = (Action.CREATE, Action.REPAIR)
+
+
 class _Worker:
     """Does one step; never raises for a server's own failure (it becomes an Outcome)."""
 
@@ -130,14 +138,18 @@ class _Worker:
         baremetal: Any,
         options: NodeOptions,
         dry_run: bool,
+        stop: threading.Event | None = None,
     ) -> None:
         self.catalog = catalog
         self.ov = ov
         self.baremetal = baremetal
         self.options = options
         self.dry_run = dry_run
+        self.stop = stop
 
     def run(self, step: Step) -> Outcome:
+        if self.stop is not None and self.stop.is_set() and step.action in _WRITES:
+            return _outcome(step, Result.SKIPPED, reason="stopping")
         try:
             if step.action is Action.CREATE:
                 return self.create(step)

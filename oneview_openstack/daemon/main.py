@@ -1,0 +1,85 @@
+"""``ironic-oneviewd --config-file /etc/ironic-oneviewd/ironic-oneviewd.conf``."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Sequence
+
+from oslo_config import cfg
+from oslo_log import log as oslo_log
+
+from oneview_openstack import client
+from oneview_openstack.conf import daemon as daemon_conf
+from oneview_openstack.conf import oneview as oneview_conf
+from oneview_openstack.daemon import ironic, metrics, ring, settings
+from oneview_openstack.daemon.cycle import Cycle
+from oneview_openstack.daemon.service import Daemon
+
+LOG = oslo_log.getLogger(__name__)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    conf = cfg.ConfigOpts()
+    daemon_conf.register_opts(conf)
+    oslo_log.register_options(conf)
+    conf(list(sys.argv[1:] if argv is None else argv), project="ironic-oneviewd")
+    oslo_log.setup(conf, "ironic-oneviewd")
+    try:
+        chosen = settings.read(conf)
+    except settings.SettingsError as error:
+        LOG.critical("%s", error)
+        return 2
+    return run(conf, chosen)
+
+
+def run(conf: cfg.ConfigOpts, chosen: settings.Settings) -> int:
+    stats = metrics.Metrics()
+    health = metrics.Health(max_age=3 * chosen.interval + chosen.settle_timeout)
+    listener = metrics.serve(stats, health, chosen.listen_address, chosen.listen_port)
+    host, port = listener.server_address[:2]
+    LOG.info("Metrics on http://%s:%s/metrics, health on /healthz", host, port)
+    ov = _oneview(conf, stats)
+    try:
+        membership = ring.membership(chosen.backend_url, chosen.group, chosen.member_id)
+    except ring.MembershipError as error:
+        LOG.critical("%s", error)
+        return 1
+    stop = threading.Event()
+    baremetal = ironic.connect(conf, stats)
+    cycle = Cycle(ov, baremetal, chosen, membership, stats, stop)
+    daemon = Daemon(cycle, membership, stats, health, chosen.interval, stop)
+    daemon.install_signal_handlers()
+    LOG.info(
+        "ironic-oneviewd %s: templates %s, every %.0f s",
+        membership.member_id,
+        ", ".join(chosen.templates),
+        chosen.interval,
+    )
+    try:
+        daemon.run()
+    finally:
+        listener.shutdown()
+        ov.close()
+    return 0
+
+
+def _oneview(conf: cfg.ConfigOpts, stats: metrics.Metrics) -> client.OneViewClient:
+    options = conf[oneview_conf.GROUP]
+    return client.OneViewClient(
+        options.manager_url,
+        options.username,
+        options.password,
+        login_domain=options.login_domain,
+        ca_file=options.tls_cacert_file,
+        insecure=options.allow_insecure_connections,
+        api_version_cap=options.api_version_cap,
+        timeout=options.request_timeout,
+        retries=options.request_retries,
+        task_timeout=options.task_timeout,
+        observer=stats,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
