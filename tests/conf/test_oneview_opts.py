@@ -93,3 +93,25 @@ def test_the_generator_writes_the_ml2_sample_with_every_option(tmp_path: Path) -
         "etc/neutron/plugins/ml2/ml2_conf_oneview.ini.sample is out of date: run "
         "oslo-config-generator --config-file tools/config/oneview-ml2.conf"
     )
+
+
+def test_the_generator_writes_the_daemon_sample_with_every_option(tmp_path: Path) -> None:
+    sample = tmp_path / "ironic-oneviewd.conf.sample"
+    generator = Path(sys.executable).with_name("oslo-config-generator")
+
+    subprocess.run(
+        [str(generator), "--config-file", str(ROOT / "tools/config/ironic-oneviewd.conf"),
+         "--output-file", str(sample)],
+        check=True, capture_output=True, cwd=ROOT,
+    )  # fmt: skip
+
+    text = sample.read_text()
+    for group, options in opts.list_daemon_opts():
+        assert f"[{group}]" in text, group
+        for option in options:
+            assert f"\n#{option.dest} =" in text, f"[{group}] {option.dest}"
+    assert "#listen_port = 9469" in text
+    assert text == (ROOT / "etc/ironic-oneviewd/ironic-oneviewd.conf.sample").read_text(), (
+        "etc/ironic-oneviewd/ironic-oneviewd.conf.sample is out of date: run "
+        "oslo-config-generator --config-file tools/config/ironic-oneviewd.conf"
+    )
