@@ -2,19 +2,20 @@
 
 Arguments go to the simulator benchmark; ``python -m bench.ironic_periodics --help``,
 ``python -m bench.enrollment --help``, ``python -m bench.deploy --help`` and
-``python -m bench.ml2 --help`` tell how to run the Ironic, enrollment, deploy and ML2 ones
-alone.
+``python -m bench.ml2 --help`` and ``python -m bench.daemon --help`` tell how to run the
+Ironic, enrollment, deploy, ML2 and ironic-oneviewd ones alone.
 """
 
 from __future__ import annotations
 
 import sys
 
-from bench import deploy, enrollment, ironic_periodics, ml2, simulator
+from bench import daemon, deploy, enrollment, ironic_periodics, ml2, simulator
 
 if __name__ == "__main__":
     status = simulator.main(sys.argv[1:])
     status = status or ironic_periodics.main([])
     status = status or enrollment.main([])
     status = status or deploy.main([])
-    sys.exit(status or ml2.main([]))
+    status = status or ml2.main([])
+    sys.exit(status or daemon.main([]))
