@@ -58,8 +58,9 @@ daemon_opts: list[cfg.Opt] = [
         "retry_backoff",
         default=60,
         min=0,
-        help="Seconds before the first retry of a node in 'inspect failed' or 'clean "
-        "failed'; doubled at each failure of the same node, up to retry_backoff_max.",
+        help="A node found in 'inspect failed' or 'clean failed' is retried at once; if it "
+        "fails again, the next retry waits this many seconds, doubled at each further "
+        "failure of the same node, up to retry_backoff_max.",
     ),
     cfg.IntOpt(
         "retry_backoff_max",
@@ -127,12 +128,20 @@ def register_opts(conf: cfg.ConfigOpts) -> None:
     conf.register_opts(oneview.connection_opts, group=oneview.GROUP)
     ks_loading.register_auth_conf_options(conf, IRONIC)
     ks_loading.register_session_conf_options(conf, IRONIC)
-    ks_loading.register_adapter_conf_options(conf, IRONIC)
+    conf.register_opts(adapter_opts(), group=IRONIC)
+
+
+#: The keystoneauth adapter options the daemon uses (to find Ironic's endpoint).
+ADAPTER_OPTIONS = ("endpoint_override", "region_name", "valid_interfaces")
+
+
+def adapter_opts() -> list[cfg.Opt]:
+    return [o for o in ks_loading.get_adapter_conf_options() if o.dest in ADAPTER_OPTIONS]
 
 
 def ironic_opts() -> list[cfg.Opt]:
-    """keystoneauth's options of ``[ironic]`` (session, adapter and the password plugin)."""
-    options = ks_loading.get_session_conf_options() + ks_loading.get_adapter_conf_options()
+    """keystoneauth's options of ``[ironic]`` (session, endpoint and the password plugin)."""
+    options = ks_loading.get_session_conf_options() + adapter_opts()
     options += ks_loading.get_auth_common_conf_options()
     options += ks_loading.get_auth_plugin_conf_options("password")
     unique: dict[str, cfg.Opt] = {}

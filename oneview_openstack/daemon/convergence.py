@@ -91,11 +91,15 @@ class Backoff:
         return now >= self._next.get(node_uuid, 0.0)
 
     def failed(self, node_uuid: str, now: float) -> float:
-        """Record a failure seen (and retried) now; the seconds until the next retry."""
+        """Record a failure seen (and retried) now; the seconds until the next retry.
+
+        The first failure of a node is retried at once (a race, e.g. with a OneView user,
+        often is over); the next waits ``base``, doubled at each further failure, capped.
+        """
         count = self._failures.get(node_uuid, 0)
         self._failures[node_uuid] = count + 1
-        delay: float = min(self.maximum, self.base * 2.0**count)
-        delay *= 1 + random.random() / 4  # noqa: S311 - jitter, not security
+        delay: float = self.base * 2.0**count * (1 + random.random() / 4)  # noqa: S311
+        delay = min(self.maximum, delay)
         self._next[node_uuid] = now + delay
         return delay
 

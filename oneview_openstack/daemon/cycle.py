@@ -37,6 +37,7 @@ from oneview_openstack.enrollment import (
     OneViewNode,
     Outcome,
     Selection,
+    Step,
     execute,
     plan,
     read_catalog,
@@ -100,6 +101,7 @@ class Cycle:
         self.stop = stop
         self.clock = clock
         self.backoff = Backoff(settings.retry_backoff, settings.retry_backoff_max)
+        self._skips_logged: set[tuple[str, str]] = set()
 
     def run(self) -> CycleReport:
         """One cycle.
@@ -132,7 +134,7 @@ class Cycle:
             taken |= {server_key(s.server.uri) for s in steps}
             mine = [s for s in mine if self.owns(s.server.uri)]
             report.servers += len(mine)
-            report.skipped += sum(1 for s in mine if s.action is Action.SKIP)
+            self._log_skips([s for s in mine if s.action is Action.SKIP], report)
             todo = [s for s in mine if s.action in (Action.CREATE, Action.REPAIR)]
             if todo:
                 outcomes = execute(
@@ -145,6 +147,15 @@ class Cycle:
                     stop=self.stop,
                 )
                 self._count(outcomes, report)
+
+    def _log_skips(self, skipped: list[Step], report: CycleReport) -> None:
+        """Count the servers the plan skips; say why once per server and reason."""
+        report.skipped += len(skipped)
+        for step in skipped:
+            key = (server_key(step.server.uri), step.reason)
+            if key not in self._skips_logged:
+                self._skips_logged.add(key)
+                LOG.info("Not enrolling %s: %s", step.server_name, step.reason)
 
     def _count(self, outcomes: Iterable[Outcome], report: CycleReport) -> None:
         for outcome in outcomes:
@@ -187,7 +198,8 @@ class Cycle:
         if node.provision_state in convergence.FAILED_STATES and decision.move is not None:
             delay = self.backoff.failed(node.uuid, now)
             LOG.info(
-                "Node %s is %s (%s): retrying now (attempt %d), next retry in %.0f s at most",
+                "Node %s is %s (%s): retrying now (attempt %d); if it fails again, the next "
+                "retry in %.0f s",
                 node.label,
                 node.provision_state,
                 node.last_error or "no error recorded",

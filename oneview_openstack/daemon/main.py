@@ -23,7 +23,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     conf = cfg.ConfigOpts()
     daemon_conf.register_opts(conf)
     oslo_log.register_options(conf)
-    conf(list(sys.argv[1:] if argv is None else argv), project="ironic-oneviewd")
+    try:
+        conf(list(sys.argv[1:] if argv is None else argv), project="ironic-oneviewd")
+    except cfg.Error as error:  # a value oslo.config refuses: same exit as ours
+        print(f"ironic-oneviewd: {error}", file=sys.stderr)
+        return 2
     oslo_log.setup(conf, "ironic-oneviewd")
     try:
         chosen = settings.read(conf)

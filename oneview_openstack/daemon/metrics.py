@@ -1,8 +1,8 @@
 """Prometheus metrics and a health endpoint, on one small HTTP listener.
 
 ``GET /metrics``: the daemon's own registry (not the process-global one); ``GET /healthz``:
-200 when the last cycle succeeded recently (within three intervals), 503 with the reason
-otherwise.
+200 while a cycle succeeded within ``max_age`` seconds (``3 x interval + settle_timeout``),
+with the last error if the latest cycle failed; 503 with the reason otherwise.
 """
 
 from __future__ import annotations
