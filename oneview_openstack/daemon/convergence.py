@@ -79,19 +79,29 @@ def is_settled(node: OneViewNode, decision: Decision) -> bool:
 
 
 class Backoff:
-    """Per node: when a failing node may be retried (doubling, capped, with jitter)."""
+    """Per node: when a failing node may be retried (doubling, capped, with jitter).
+
+    The wait runs from when the node is *seen* failed again after a retry, not from the
+    retry: a retry that itself takes long (cleaning, inspection) still leaves the full wait
+    before the next one.
+    """
 
     def __init__(self, base: float, maximum: float) -> None:
         self.base = base
         self.maximum = maximum
         self._failures: dict[str, int] = {}
-        self._next: dict[str, float] = {}
+        self._wait: dict[str, float] = {}
+        self._seen_failed: dict[str, float] = {}
 
     def due(self, node_uuid: str, now: float) -> bool:
-        return now >= self._next.get(node_uuid, 0.0)
+        """Is a node seen failed now to be retried now?"""
+        if node_uuid not in self._wait:
+            return True  # never retried: at once
+        since = self._seen_failed.setdefault(node_uuid, now)
+        return now - since >= self._wait[node_uuid]
 
-    def failed(self, node_uuid: str, now: float) -> float:
-        """Record a failure seen (and retried) now; the seconds until the next retry.
+    def retried(self, node_uuid: str) -> float:
+        """Record a retry issued now; the seconds to wait if the node fails again.
 
         The first failure of a node is retried at once (a race, e.g. with a OneView user,
         often is over); the next waits ``base``, doubled at each further failure, capped.
@@ -99,13 +109,14 @@ class Backoff:
         count = self._failures.get(node_uuid, 0)
         self._failures[node_uuid] = count + 1
         delay: float = self.base * 2.0**count * (1 + random.random() / 4)  # noqa: S311
-        delay = min(self.maximum, delay)
-        self._next[node_uuid] = now + delay
-        return delay
+        self._wait[node_uuid] = min(self.maximum, delay)
+        self._seen_failed.pop(node_uuid, None)
+        return self._wait[node_uuid]
 
     def succeeded(self, node_uuid: str) -> None:
         self._failures.pop(node_uuid, None)
-        self._next.pop(node_uuid, None)
+        self._wait.pop(node_uuid, None)
+        self._seen_failed.pop(node_uuid, None)
 
     def attempts(self, node_uuid: str) -> int:
         return self._failures.get(node_uuid, 0)

@@ -128,6 +128,7 @@ class Cycle:
         for template in self.settings.templates:
             if self.stop.is_set():
                 return
+            self.membership.refresh()  # a member that joined meanwhile takes its share now
             catalog = read_catalog(self.ov, template)
             steps = plan(catalog, known, Selection(), self.settings.node_options)
             mine = [s for s in steps if server_key(s.server.uri) not in taken]
@@ -176,6 +177,7 @@ class Cycle:
         deadline = self.clock() + self.settings.settle_timeout
         while True:
             report.rounds += 1
+            report.members = len(self.membership.refresh())
             nodes = [n for n in read_ironic(self.baremetal, ports=False).nodes if self._mine(n)]
             decided = [(node, self._decide(node)) for node in nodes]
             moves = [(node, d.move) for node, d in decided if d.move is not None]
@@ -196,7 +198,7 @@ class Cycle:
         due = self.backoff.due(node.uuid, now)
         decision = convergence.decide(node, inspect=self.settings.inspect, retry_due=due)
         if node.provision_state in convergence.FAILED_STATES and decision.move is not None:
-            delay = self.backoff.failed(node.uuid, now)
+            delay = self.backoff.retried(node.uuid)
             LOG.info(
                 "Node %s is %s (%s): retrying now (attempt %d); if it fails again, the next "
                 "retry in %.0f s",

@@ -94,13 +94,20 @@ def test_settled_means_nothing_to_do_and_nothing_moving() -> None:
 def test_backoff_doubles_up_to_the_maximum_and_resets() -> None:
     backoff = Backoff(base=10, maximum=35)
 
-    first = backoff.failed("n1", now=0)
-    second = backoff.failed("n1", now=first)
-    third = backoff.failed("n1", now=first + second)
+    assert backoff.due("n1", now=0)  # a node never retried is retried at once
+    waits = [backoff.retried("n1") for _ in range(3)]
 
-    assert 10 <= first <= 12.5 and 20 <= second <= 25 and 35 <= third <= 43.75
-    assert not backoff.due("n1", now=first + second + 1)
-    assert backoff.due("n1", now=first + second + third)
-    assert backoff.due("other", now=0)  # a node never failed is due at once
+    assert 10 <= waits[0] <= 12.5 and 20 <= waits[1] <= 25 and waits[2] == 35
     backoff.succeeded("n1")
     assert backoff.due("n1", now=0) and backoff.attempts("n1") == 0
+
+
+def test_the_wait_runs_from_when_the_node_is_seen_failed_again() -> None:
+    """A retry that takes long (cleaning) still leaves the whole wait before the next."""
+    backoff = Backoff(base=10, maximum=100)
+    wait = backoff.retried("n1")  # retried at t=0; the node cleans for 50 s, then fails
+
+    assert not backoff.due("n1", now=50)  # first seen failed again: the wait starts
+    assert not backoff.due("n1", now=50 + wait - 1)
+    assert backoff.due("n1", now=50 + wait)
+    assert backoff.due("other", now=0)
