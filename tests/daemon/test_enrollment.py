@@ -1,10 +1,9 @@
 """ironic-oneviewd enrolls what OneView offers, once, and drives it to ``available``.
 
-The simulator cannot add hardware at run time (its operator API resets, injects faults,
-presses buttons and applies foreign profiles, nothing more), so the servers "appear" the
-way a new datacenter does: a generated one of 70 servers (``--servers 70``) whose template
-``SPT-EG-001-SY480Gen10`` has 61 compatible free servers, none of them a node, and the
-daemon started after.
+The simulator cannot add hardware at run time, so the servers of a generated datacenter of
+70 (``--servers 70``; template ``SPT-EG-001-SY480Gen10`` fits 61 of them) "appear" while the
+daemon runs the way servers do that OneView users give back: each carries a foreign profile
+(the simulator's operator API) when the daemon starts, and loses it later.
 """
 
 from __future__ import annotations
@@ -54,11 +53,21 @@ def all_available(env: Env, count: int) -> bool:
 
 
 def test_new_servers_become_available_with_no_manual_step(env: Env) -> None:
+    """The servers appear while the daemon runs: OneView users give them back."""
     expected = compatible_free(env.sim, SY480)
     assert len(expected) >= 50
-    assert env.nodes() == []
-
+    operator = env.sim.operator
+    sim = env.sim
+    with OneViewClient(sim.url, sim.username, sim.password, ca_file=sim.ca_file) as ov:
+        servers = [s.uri for s in ov.server_hardware.list() if s.uri.lower() in expected]
+    for uri in servers:  # held by OneView users when the daemon starts
+        operator.apply_foreign_profile(uri, f"user-{uri.rsplit('/', 1)[-1]}")
     daemon = env.daemon("solo", [SY480])
+    daemon.wait_cycles(1)
+    assert env.nodes() == []  # a server a OneView user holds is never enrolled
+
+    for uri in servers:  # the users are done: the servers appear
+        operator.remove_foreign_profile(uri)
     seconds = env.wait(lambda: all_available(env, len(expected)), "all nodes available", 150)
 
     assert_converged(env, expected)
@@ -67,7 +76,7 @@ def test_new_servers_become_available_with_no_manual_step(env: Env) -> None:
     log = daemon.log_text()
     assert f"enrolled {len(expected)}" in log
     assert "Could not enroll" not in log and "Traceback" not in log
-    print(f"{len(expected)} servers available after {seconds:.1f} s")
+    print(f"{len(expected)} servers available {seconds:.1f} s after they appeared")
 
 
 def test_server_taken_by_a_oneview_user_is_not_enrolled(env: Env) -> None:
