@@ -65,6 +65,9 @@ class SimulatorApp:
             return
         method = scope["method"]
         path = scope["path"]
+        if len(path) > 1 and path.endswith("/"):  # a real appliance takes /rest/x/ as /rest/x
+            path = path.rstrip("/") or "/"
+            scope = {**scope, "path": path}
         try:
             route, params = self.appliance.router.match(method, path)
         except ApiError as error:

@@ -33,12 +33,18 @@ def get_openapi(ctx: Ctx) -> Reply:
 
 
 def document(routes: Iterable[Route], api_version: int) -> dict[str, Any]:
-    """The OpenAPI document for every ``/rest`` route."""
+    """The OpenAPI document for every route but the operator's (``/rest`` and public probes)."""
     paths: dict[str, dict[str, Any]] = {}
+    seen: dict[str, int] = {}
     for route in sorted(routes, key=lambda r: (r.template, r.method)):
-        if route.access is Access.OPERATOR or not route.template.startswith("/rest/"):
+        if route.access is Access.OPERATOR:  # /sim: the operator API is not the appliance's
             continue
-        paths.setdefault(route.template, {})[route.method.lower()] = _operation(route)
+        operation = _operation(route)
+        # One handler may serve several templates; OpenAPI wants unique operation ids.
+        seen[operation["operationId"]] = count = seen.get(operation["operationId"], 0) + 1
+        if count > 1:
+            operation["operationId"] += f".{count}"
+        paths.setdefault(route.template, {})[route.method.lower()] = operation
     return {
         "openapi": OPENAPI_VERSION,
         "info": {

@@ -13,7 +13,7 @@ import requests
 from openapi_spec_validator import validate
 
 from oneview_openstack.simulator import resources
-from oneview_openstack.simulator.router import Router
+from oneview_openstack.simulator.router import Access, Router
 from oneview_openstack.testing.simulator import SimulatorHandle
 
 pytestmark = pytest.mark.functional
@@ -46,6 +46,27 @@ def test_every_rest_route_is_documented(served: dict[str, Any]) -> None:
     assert routes
     assert missing == []
     assert not any(path.startswith("/sim") for path in served["paths"])
+
+
+def test_every_served_route_of_every_blueprint_is_documented(served: dict[str, Any]) -> None:
+    """Whatever blueprint a route comes from (new families included), the document has it."""
+    served_routes = [
+        route
+        for blueprint in resources.blueprints()
+        for route in blueprint.routes
+        if route.access is not Access.OPERATOR
+    ]
+
+    missing = [
+        f"{route.method} {route.template}"
+        for route in served_routes
+        if route.method.lower() not in served["paths"].get(route.template, {})
+    ]
+
+    assert missing == []
+    assert served["paths"]["/controller-state.json"]["get"]["security"] == []
+    documented = sum(len(operations) for operations in served["paths"].values())
+    assert documented == len({(r.method, r.template) for r in served_routes})
 
 
 def test_login_is_public_and_everything_else_needs_the_auth_header(served: dict[str, Any]) -> None:

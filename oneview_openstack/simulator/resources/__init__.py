@@ -11,6 +11,7 @@ def blueprints() -> list[Blueprint]:
     from oneview_openstack.simulator.resources import (
         appliance_info,
         connection_templates,
+        controller_state,
         enclosures,
         firmware,
         hardware_types,
@@ -31,6 +32,7 @@ def blueprints() -> list[Blueprint]:
 
     return [
         appliance_info.bp,
+        controller_state.bp,
         login.bp,
         tasks.bp,
         server_hardware.bp,
