@@ -71,6 +71,7 @@ class Appliance:
         self._load_seed()
         self.agents.reset()
         self.sessions.expire_all()
+        self.sessions.reset_users()
         self.faults.clear()
         self.counters.clear()
         self.tasks.reload()

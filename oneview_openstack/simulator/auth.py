@@ -15,6 +15,16 @@ from oneview_openstack.simulator.errors import ApiError
 class Role(enum.Enum):
     ADMINISTRATOR = "Infrastructure administrator"
     READ_ONLY = "Read only"
+    SERVER_ADMINISTRATOR = "Server administrator"
+    NETWORK_ADMINISTRATOR = "Network administrator"
+    STORAGE_ADMINISTRATOR = "Storage administrator"
+    BACKUP_ADMINISTRATOR = "Backup administrator"
+    SOFTWARE_ADMINISTRATOR = "Software administrator"
+    SCOPE_ADMINISTRATOR = "Scope administrator"
+    SERVER_FIRMWARE_OPERATOR = "Server firmware operator"
+    SERVER_PROFILE_ARCHITECT = "Server profile architect"
+    SERVER_PROFILE_OPERATOR = "Server profile operator"
+    SERVER_PROFILE_ADMINISTRATOR = "Server profile administrator"
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,7 @@ class Sessions:
     def __init__(self, clock: Clock, users: dict[str, User], idle_timeout: float) -> None:
         self._clock = clock
         self._users = users
+        self._seed_users = dict(users)
         self._sessions: dict[str, Session] = {}
         self.idle_timeout = idle_timeout
 
@@ -112,6 +123,27 @@ class Sessions:
 
     def logout(self, session_id: str | None) -> bool:
         return self._sessions.pop(session_id or "", None) is not None
+
+    def user(self, name: str) -> User | None:
+        return self._users.get(name)
+
+    def user_names(self) -> list[str]:
+        return sorted(self._users)
+
+    def put_user(self, user: User) -> None:
+        """Add or replace a login (POST/PUT /rest/users)."""
+        self._users[user.name] = user
+
+    def remove_user(self, name: str) -> None:
+        """Remove a login and end its sessions."""
+        self._users.pop(name, None)
+        for session_id, session in list(self._sessions.items()):
+            if session.user.name == name:
+                del self._sessions[session_id]
+
+    def reset_users(self) -> None:
+        """Back to the seed's users (the appliance's reset)."""
+        self._users = dict(self._seed_users)
 
     def expire_all(self) -> int:
         count = len(self._sessions)
