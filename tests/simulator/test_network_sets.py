@@ -124,7 +124,7 @@ def test_connection_templates_list_and_default(api: Api) -> None:
     listed = api.members("/rest/connection-templates")
     default = api.get("/rest/connection-templates/defaultConnectionTemplate")
 
-    assert len(listed) == 7  # six seed networks and one network set
+    assert len(listed) == 9  # six seed networks, one network set, two FC networks
     assert default["bandwidth"] == {"typicalBandwidth": 2500, "maximumBandwidth": 20000}
 
 

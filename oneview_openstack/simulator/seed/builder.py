@@ -75,7 +75,12 @@ class Build:
 
 def build_documents(topology: Topology) -> list[Doc]:
     """Every document of the datacenter ``topology`` describes."""
-    from oneview_openstack.simulator.seed import build_compute, build_network, build_profiles
+    from oneview_openstack.simulator.seed import (
+        build_compute,
+        build_fabric,
+        build_network,
+        build_profiles,
+    )
 
     build = Build(topology, Ids(topology.random_seed, topology.created))
     build_profiles.add_firmware(build)
@@ -89,4 +94,5 @@ def build_documents(topology: Topology) -> list[Doc]:
         build_compute.add_rack_server(build, server)
     build_profiles.add_templates(build)
     build_profiles.add_profiles(build)
+    build_fabric.add_fabric(build)
     return build.documents

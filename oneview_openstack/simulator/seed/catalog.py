@@ -27,6 +27,11 @@ CURRENT_TYPES: dict[str, str] = {
     "uplink-sets": "uplink-setV7",
     "interconnects": "InterconnectV8",
     "firmware-drivers": "firmware-baselines",
+    "interconnect-types": "interconnect-typeV4",
+    "fc-networks": "fc-networkV4",
+    "fcoe-networks": "fcoe-networkV4",
+    "logical-enclosures": "LogicalEnclosureV4",
+    "id-pools": "Pool",
 }
 
 FLEXNIC_FUNCTIONS = "abcdefgh"
