@@ -38,12 +38,14 @@ def test_fc_network_lifecycle(client: OneViewClient) -> None:
     )  # fmt: skip
     found = client.fc_networks.get_by_name("sdk-fc")
     found.update({"name": "sdk-fc-2", "linkStabilityTime": 60})
+    found.patch("replace", "/description", "patched")
     again = client.fc_networks.get_by_uri(created.data["uri"])
     filtered = client.fc_networks.get_all(filter="fabricType='DirectAttach'")
 
     again.delete()
 
     assert (again.data["name"], again.data["linkStabilityTime"]) == ("sdk-fc-2", 60)
+    assert again.data["description"] == "patched"
     assert [n["name"] for n in filtered] == ["sdk-fc-2"]
     assert client.fc_networks.get_by_name("sdk-fc-2") is None
 

@@ -47,6 +47,7 @@ FCOE_NETWORK_TYPES: TypeTable = [
     (600, "fcoe-networkV4"),
 ]
 FABRIC_TYPES = ("FabricAttach", "DirectAttach")
+PATCHABLE = ("/name", "/description", "/scopeUris")
 FC_VLAN_RANGE = (1, 4094)
 
 
@@ -252,6 +253,36 @@ def _register(family: _Family) -> None:
 
     update.__doc__ = f"Change one {family.what} (202)."
     bp.put(f"{base}/{{id}}")(update)
+
+    def patch(ctx: Ctx) -> Reply:
+        current = ctx.appliance.store.require(ctx.path)
+        require_current_etag(ctx, current)
+        operations = ctx.body if isinstance(ctx.body, list) else [ctx.body]
+        changes: Doc = {}
+        for op in operations:
+            path = op.get("path") if isinstance(op, dict) else None
+            if not isinstance(op, dict) or op.get("op") != "replace" or path not in PATCHABLE:
+                raise bad_request(
+                    "INVALID_PATCH_OPERATION",
+                    f"The patch operation is not supported for a {family.what}.",
+                    details=f"Got {op!r}; supported: replace of {', '.join(PATCHABLE)}.",
+                )
+            changes[path[1:]] = op.get("value")
+        name = require_name({"name": changes.get("name", current["name"])}, family.what)
+        if name != current["name"]:
+            _check_name_free(ctx.appliance, family, name, ignore=current["uri"])
+        return ctx.start_task(
+            update_kind,
+            {"uri": current["uri"], "name": name, "changes": {**changes, "name": name}},
+            name="Update",
+            resource_uri=current["uri"],
+            resource_category=family.category,
+            resource_name=name,
+            status=f"Update {family.what} {name}.",
+        )
+
+    patch.__doc__ = f"``replace`` of /name, /description or /scopeUris of a {family.what} (202)."
+    bp.patch(f"{base}/{{id}}")(patch)
 
     @bp.job(update_kind, duration=1.0, steps=["Updating the network."])
     def complete_update(appliance: Appliance, params: dict[str, Any]) -> None:

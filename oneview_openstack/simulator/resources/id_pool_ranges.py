@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from oneview_openstack.simulator import query
 from oneview_openstack.simulator.errors import ApiError, bad_request, not_found
 from oneview_openstack.simulator.resources import id_pools
-from oneview_openstack.simulator.router import Blueprint, Ctx, Reply
+from oneview_openstack.simulator.router import Access, Blueprint, Ctx, Handler, Reply
 
 if TYPE_CHECKING:
     from oneview_openstack.simulator.appliance import Appliance
@@ -150,7 +150,7 @@ def range_document(pool_type: str, uri: str, spans: list[list[int]], category: s
 
 
 def _codec(ctx: Ctx) -> tuple[str, _Codec]:
-    pool_type = ctx.params.get("poolType", "")
+    pool_type = ctx.path.split("/")[3]
     codec = CODECS.get(pool_type)
     if codec is None:
         raise not_found(ctx.path)
@@ -368,14 +368,26 @@ def _fragments(ctx: Ctx, codec: _Codec, doc: Doc, kind: str) -> Reply:
 # -- pools ---------------------------------------------------------------------
 
 
-@bp.get("/rest/id-pools/{poolType}")
+def _each(method: str, suffix: str) -> Callable[[Handler], Handler]:
+    """Register a handler for every pool type (concrete paths, as the appliance lists them)."""
+
+    def register(handler: Handler) -> Handler:
+        for pool_type in CODECS:
+            access = Access.READ if method == "GET" else Access.WRITE
+            bp.add(method, f"/rest/id-pools/{pool_type}{suffix}", access)(handler)
+        return handler
+
+    return register
+
+
+@_each("GET", "")
 def get_pool(ctx: Ctx) -> Reply:
     """One id pool (vmac, vwwn, vsn, ipv4) with its ranges and counts."""
     _, _, pool = _pool(ctx)
     return Reply(200, _live_pool(ctx.appliance, pool))
 
 
-@bp.put("/rest/id-pools/{poolType}")
+@_each("PUT", "")
 def update_pool(ctx: Ctx) -> Reply:
     """Enable or disable a pool."""
     _, _, pool = _pool(ctx)
@@ -417,7 +429,7 @@ def _enabled_pool(ctx: Ctx) -> tuple[str, _Codec, Doc]:
     return pool_type, codec, pool
 
 
-@bp.put("/rest/id-pools/{poolType}/allocator")
+@_each("PUT", "/allocator")
 def allocate_from_pool(ctx: Ctx) -> Reply:
     """Allocate ``count`` ids, or the ids of ``idList``, from the pool."""
     _, codec, pool = _enabled_pool(ctx)
@@ -425,7 +437,7 @@ def allocate_from_pool(ctx: Ctx) -> Reply:
     return Reply(200, _allocate(ctx.appliance, codec, _ranges_of(ctx.appliance, pool), body))
 
 
-@bp.put("/rest/id-pools/{poolType}/collector")
+@_each("PUT", "/collector")
 def collect_to_pool(ctx: Ctx) -> Reply:
     """Give the ids of ``idList`` back to the pool."""
     _, codec, pool = _pool(ctx)
@@ -443,14 +455,14 @@ def _validation(ctx: Ctx, codec: _Codec, pool: Doc, values: list[int]) -> Doc:
     return {"idList": [codec.format(v) for v in values], "valid": valid}
 
 
-@bp.get("/rest/id-pools/{poolType}/validate")
+@_each("GET", "/validate")
 def validate_ids(ctx: Ctx) -> Reply:
     """Whether the ids of ``idList`` (query) could be allocated."""
     _, codec, pool = _pool(ctx)
     return Reply(200, _validation(ctx, codec, pool, _query_ids(ctx, codec)))
 
 
-@bp.put("/rest/id-pools/{poolType}/validate")
+@_each("PUT", "/validate")
 def validate_id_list(ctx: Ctx) -> Reply:
     """Whether the ids of the body's ``idList`` could be allocated."""
     _, codec, pool = _pool(ctx)
@@ -458,7 +470,7 @@ def validate_id_list(ctx: Ctx) -> Reply:
     return Reply(200, _validation(ctx, codec, pool, _parse_ids(codec, body.get("idList"))))
 
 
-@bp.get("/rest/id-pools/{poolType}/checkrangeavailability")
+@_each("GET", "/checkrangeavailability")
 def check_range_availability(ctx: Ctx) -> Reply:
     """Which ids of ``idList`` no range of the pool covers yet (free for a new range)."""
     _, codec, pool = _pool(ctx)
@@ -475,7 +487,7 @@ def check_range_availability(ctx: Ctx) -> Reply:
     )
 
 
-@bp.get("/rest/id-pools/{poolType}/generate")
+@_each("GET", "/generate")
 def generate_range(ctx: Ctx) -> Reply:
     """A random range no range of the pool overlaps (vmac, vwwn, vsn)."""
     pool_type, codec, pool = _pool(ctx)
@@ -504,7 +516,7 @@ def generate_range(ctx: Ctx) -> Reply:
 # -- ranges --------------------------------------------------------------------
 
 
-@bp.get("/rest/id-pools/{poolType}/ranges")
+@_each("GET", "/ranges")
 def list_ranges(ctx: Ctx) -> Reply:
     """The ranges of a pool."""
     _, _, pool = _pool(ctx)
@@ -512,7 +524,7 @@ def list_ranges(ctx: Ctx) -> Reply:
     return query.page(ctx, docs, collection_type="RangeCollection", category="id-ranges")
 
 
-@bp.post("/rest/id-pools/{poolType}/ranges")
+@_each("POST", "/ranges")
 def create_range(ctx: Ctx) -> Reply:
     """Create a Custom range (IPv4: inside a subnet, ``startStopFragments``)."""
     pool_type, codec, pool = _pool(ctx)
@@ -572,14 +584,14 @@ def _refuse_overlap(
                     )
 
 
-@bp.get("/rest/id-pools/{poolType}/ranges/{id}")
+@_each("GET", "/ranges/{id}")
 def get_range(ctx: Ctx) -> Reply:
     """One range with its counts."""
     _, _, doc = _range(ctx)
     return Reply(200, _live_range(ctx.appliance, doc))
 
 
-@bp.put("/rest/id-pools/{poolType}/ranges/{id}")
+@_each("PUT", "/ranges/{id}")
 def update_range(ctx: Ctx) -> Reply:
     """Enable/disable a range, or move the bounds of a Custom one (not past its allocations)."""
     pool_type, codec, doc = _range(ctx)
@@ -632,7 +644,7 @@ def update_range(ctx: Ctx) -> Reply:
     return Reply(200, _live_range(ctx.appliance, updated))
 
 
-@bp.delete("/rest/id-pools/{poolType}/ranges/{id}")
+@_each("DELETE", "/ranges/{id}")
 def delete_range(ctx: Ctx) -> Reply:
     """Delete a Custom range (with allocated ids only with ``force=true``)."""
     pool_type, codec, doc = _range(ctx)
@@ -667,7 +679,7 @@ def _delete_range(ctx: Ctx, pool_type: str, doc: Doc) -> None:
     store.remove(doc["uri"])
 
 
-@bp.put("/rest/id-pools/{poolType}/ranges/{id}/allocator")
+@_each("PUT", "/ranges/{id}/allocator")
 def allocate_from_range(ctx: Ctx) -> Reply:
     """Allocate ``count`` ids, or the ids of ``idList``, from this range."""
     _, codec, doc = _range(ctx)
@@ -681,21 +693,21 @@ def allocate_from_range(ctx: Ctx) -> Reply:
     return Reply(200, _allocate(ctx.appliance, codec, [doc], body))
 
 
-@bp.put("/rest/id-pools/{poolType}/ranges/{id}/collector")
+@_each("PUT", "/ranges/{id}/collector")
 def collect_to_range(ctx: Ctx) -> Reply:
     """Give the ids of ``idList`` back to this range."""
     _, codec, doc = _range(ctx)
     return Reply(200, _collect(ctx.appliance, codec, [doc], ctx.json_object()))
 
 
-@bp.get("/rest/id-pools/{poolType}/ranges/{id}/allocated-fragments")
+@_each("GET", "/ranges/{id}/allocated-fragments")
 def allocated_fragments(ctx: Ctx) -> Reply:
     """The allocated stretches of this range (paged)."""
     _, codec, doc = _range(ctx)
     return _fragments(ctx, codec, doc, "ALLOCATED")
 
 
-@bp.get("/rest/id-pools/{poolType}/ranges/{id}/free-fragments")
+@_each("GET", "/ranges/{id}/free-fragments")
 def free_fragments(ctx: Ctx) -> Reply:
     """The free stretches of this range (paged)."""
     _, codec, doc = _range(ctx)
