@@ -372,9 +372,12 @@ def _each(method: str, suffix: str) -> Callable[[Handler], Handler]:
     """Register a handler for every pool type (concrete paths, as the appliance lists them)."""
 
     def register(handler: Handler) -> Handler:
+        access = Access.READ if method == "GET" else Access.WRITE
         for pool_type in CODECS:
-            access = Access.READ if method == "GET" else Access.WRITE
             bp.add(method, f"/rest/id-pools/{pool_type}{suffix}", access)(handler)
+        if "/ranges" not in suffix:
+            # The pool calls as the SDK's IdPools spells them; unknown pool types are 404.
+            bp.add(method, f"/rest/id-pools/{{poolType}}{suffix}", access)(handler)
         return handler
 
     return register
