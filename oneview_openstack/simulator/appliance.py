@@ -17,6 +17,7 @@ from oneview_openstack.simulator.config import (
 )
 from oneview_openstack.simulator.faults import Faults
 from oneview_openstack.simulator.persistence import StateFile, seed_fingerprint
+from oneview_openstack.simulator.resources.activity import ActivityWatcher
 from oneview_openstack.simulator.resources.power import PowerWatcher
 from oneview_openstack.simulator.router import Blueprint, Router
 from oneview_openstack.simulator.store import Store
@@ -42,7 +43,7 @@ class Appliance:
         self.counters: Counter[str] = Counter()
         self.tasks = TaskEngine(self, jobs)
         self.agents = Agents(self, config.agents, ironic)
-        self.power_watchers: list[PowerWatcher] = [self.agents]
+        self.power_watchers: list[PowerWatcher] = [self.agents, ActivityWatcher(self)]
         self._datacenter = seed.load_datacenter(config)
         self.sessions = Sessions(
             self.clock, users_from_seed(self._datacenter.users), config.idle_timeout

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from oneview_openstack.simulator.errors import ApiError
-from oneview_openstack.simulator.resources import power, profile_apply
+from oneview_openstack.simulator.resources import activity, power, profile_apply
 from oneview_openstack.simulator.router import Access, Blueprint, Ctx, Reply
 
 bp = Blueprint()
@@ -49,6 +49,7 @@ def list_faults(ctx: Ctx) -> Reply:
 def add_fault(ctx: Ctx) -> Reply:
     """Add a request fault: latency, an error answer, or a dropped connection."""
     fault = ctx.appliance.faults.add(_object_or_empty(ctx))
+    activity.fault_injected(ctx.appliance, f"{fault.method} {fault.path} {fault.describe()}")
     return Reply(201, fault.describe())
 
 
@@ -71,6 +72,7 @@ def remove_fault(ctx: Ctx) -> Reply:
 def fail_next_task(ctx: Ctx) -> Reply:
     """The next task matching name/resourceCategory ends in Error with this taskError."""
     failure = ctx.appliance.faults.fail_next_task(ctx.json_object())
+    activity.fault_injected(ctx.appliance, f"next task fails {failure.describe()}")
     return Reply(201, failure.describe())
 
 

@@ -189,6 +189,9 @@ class TaskEngine:
                 task["progressUpdates"].append(self._update_entry(kind.steps[index], index))
         store.update(task["uri"], _terminal_fields(task, error))
         store.remove(job["uri"])
+        from oneview_openstack.simulator.resources import activity
+
+        activity.task_finished(appliance, task)
 
     def _injected_or_recorded_error(
         self, job: dict[str, Any], task: dict[str, Any]
@@ -232,6 +235,7 @@ def _task_document(
         "taskType": "User",
         "userInitiated": True,
         "hidden": False,
+        "isCancellable": False,
         "taskState": "Starting",
         "stateReason": "Starting",
         "taskStatus": status,

@@ -9,6 +9,7 @@ def blueprints() -> list[Blueprint]:
     from oneview_openstack.simulator import openapi, operator
     from oneview_openstack.simulator.agents import operator as agents_operator
     from oneview_openstack.simulator.resources import (
+        activity,
         appliance_info,
         connection_templates,
         controller_state,
@@ -17,9 +18,11 @@ def blueprints() -> list[Blueprint]:
         firmware,
         hardware_types,
         id_pool_ranges,
+        index_search,
         interconnect_groups,
         interconnect_types,
         interconnects,
+        labels,
         logical_enclosures,
         login,
         network_sets,
@@ -29,6 +32,7 @@ def blueprints() -> list[Blueprint]:
         profile_apply,
         profile_helpers,
         profiles,
+        scopes,
         server_hardware,
         server_hardware_more,
         tasks,
@@ -64,6 +68,10 @@ def blueprints() -> list[Blueprint]:
         interconnect_types.bp,
         logical_enclosures.bp,
         id_pool_ranges.bp,
+        activity.bp,
+        scopes.bp,
+        labels.bp,
+        index_search.bp,
         operator.bp,
         agents_operator.bp,
         openapi.bp,

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from oneview_openstack.simulator.config import SimulatorConfig
+from oneview_openstack.simulator.seed.build_activity import add_activity
 from oneview_openstack.simulator.seed.builder import LOCAL_STORAGE, build_documents
 from oneview_openstack.simulator.seed.generator import generate_topology
 from oneview_openstack.simulator.seed.topology import SeedError, Topology, load_topology
@@ -35,11 +36,11 @@ class Datacenter:
     @property
     def documents(self) -> list[Doc]:
         """Every seed document, canonical shape, creation order (built on each access)."""
-        return build_documents(self.topology)
+        return add_activity(build_documents(self.topology))
 
     def fresh_documents(self) -> list[Doc]:
         """Seed documents nobody else holds, safe to change."""
-        return build_documents(self.topology)
+        return add_activity(build_documents(self.topology))
 
 
 def load_datacenter(config: SimulatorConfig) -> Datacenter:
