@@ -162,7 +162,7 @@ class OneViewMechanismDriver(api.MechanismDriver):  # type: ignore[misc]
 
     def create_network_precommit(self, context: Any) -> None:
         network = context.current
-        decided = self._mapped_segment(context.network_segments)
+        decided = self.mapped_segment(context.network_segments)
         if decided is None:
             _log_not_mapped(network, context.network_segments)
             return
@@ -263,7 +263,7 @@ class OneViewMechanismDriver(api.MechanismDriver):  # type: ignore[misc]
         db.forget_network(plugin_context, row.neutron_network_id)
         return True
 
-    def _mapped_segment(
+    def mapped_segment(
         self, segments: Sequence[Mapping[str, Any]]
     ) -> tuple[Mapping[str, Any], bool] | None:
         """The first segment OneView carries, and whether the driver manages its network."""

@@ -152,7 +152,7 @@ class _Pass:
         mapped: dict[str, tuple[dict[str, Any], Mapping[str, Any]]] = {}
         for network in plugin.get_networks(self.context):
             existing.add(network["id"])
-            decided = self.driver._mapped_segment(_segments(network))
+            decided = self.driver.mapped_segment(_segments(network))
             if decided is not None:
                 mapped[network["id"]] = (network, decided[0])
         return existing, mapped
@@ -160,7 +160,7 @@ class _Pass:
     def _record(self, network_id: str, entry: Any) -> OneViewNetwork | None:
         """Record a mapped network that has no record (created before the driver ran)."""
         network, segment = entry
-        managed = self.driver._mapped_segment([segment])
+        managed = self.driver.mapped_segment([segment])
         # a request may record it meanwhile
         with contextlib.suppress(db_exc.DBDuplicateEntry):
             db.record_network(
