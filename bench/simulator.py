@@ -6,7 +6,14 @@ fleet of clients would notice: start-up time, memory, the latency of a
 keep-alive connections, and what the state file's fsync'd journal adds to a
 write. Prints a table and writes the numbers as JSON to ``bench/results/``.
 
+Before measuring, the datacenter gets activity through the API, so that the
+collections a real appliance of that size carries are there: ``--power`` power-on
+requests (a task and events each), the first ``--alerts`` of them failed by the
+operator API's ``/sim/tasks/fail-next`` (a task in Error and an Active alert each), on
+top of the seed's task history (a Completed task per seeded resource).
+
     python -m bench.simulator [--servers 10000] [--seconds 10] [--connections 16]
+        [--power 4000] [--alerts 2000]
 """
 
 from __future__ import annotations
@@ -65,6 +72,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=16, help="keep-alive connections")
     parser.add_argument("--pages", type=int, default=20, help="500-member pages to time")
     parser.add_argument("--writes", type=int, default=100, help="writes per journal scenario")
+    parser.add_argument(
+        "--power", type=int, default=4_000, help="power-on requests before measuring"
+    )
+    parser.add_argument(
+        "--alerts", type=int, default=2_000, help="of those, failed ones (an alert each)"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS_DIR)
     return parser.parse_args(argv)
 
@@ -94,8 +107,10 @@ def _datacenter_scenario(workdir: Path, args: argparse.Namespace) -> list[Measur
             Measure("rss_mb_after_start", _rss_mb(sim), "MB"),
         ]
         rest = sim.rest()
-        uris = _server_hardware_uris(sim, rest)
+        servers = _server_hardware(rest)
+        uris = [server["uri"] for server in servers]
         measures.append(Measure("server_hardware", len(uris), "documents"))
+        measures += _activity(sim, rest, servers, args.power, args.alerts)
         measures += _page_latency(sim, rest, len(uris), args.pages)
         measures += _filter_latency(sim, rest, uris[len(uris) // 2])
         load = run_load(
@@ -222,15 +237,67 @@ def _write_latency(workdir: Path, writes: int, *, state: bool) -> float:
 # -- helpers -------------------------------------------------------------------
 
 
-def _server_hardware_uris(sim: SimulatorHandle, rest: RestSession) -> list[str]:
-    uris: list[str] = []
+def _server_hardware(rest: RestSession) -> list[dict[str, Any]]:
+    servers: list[dict[str, Any]] = []
     start = 0
     while True:
         page = rest.call("GET", f"/rest/server-hardware?start={start}&count={PAGE_SIZE}").json()
-        uris += [member["uri"] for member in page["members"]]
+        servers += page["members"]
         start += len(page["members"])
         if not page["members"] or start >= page["total"]:
-            return uris
+            return servers
+
+
+def _activity(
+    sim: SimulatorHandle,
+    rest: RestSession,
+    servers: list[dict[str, Any]],
+    power: int,
+    alerts: int,
+) -> list[Measure]:
+    """Power on ``power`` servers that are off, ``alerts`` of them failing; wait for the tasks.
+
+    Returns the sizes of the task, alert and event collections afterwards.
+    """
+    off = [server["uri"] for server in servers if server.get("powerState") == "Off"][:power]
+    for _ in range(min(alerts, len(off))):
+        sim.operator.fail_next_task(
+            "BENCH_POWER_FAILURE",
+            "Injected power failure (bench).",
+            resource_category="server-hardware",
+        )
+    connection = _connection(sim)
+    headers = {**rest.headers, "Content-Type": "application/json"}
+    body = json.dumps({"powerState": "On", "powerControl": "MomentaryPress"})
+    try:
+        for uri in off:
+            connection.request("PUT", f"{uri}/powerState", body=body, headers=headers)
+            response = connection.getresponse()
+            answer = response.read()
+            if response.status != 202:
+                raise RuntimeError(f"PUT {uri}/powerState answered {response.status}: {answer!r}")
+    finally:
+        connection.close()
+    totals = {}
+    deadline = time.monotonic() + 120
+    while True:
+        for name in ("tasks", "alerts", "events"):
+            totals[name] = rest.call("GET", f"/rest/{name}?start=0&count=1").json()["total"]
+        running = rest.call(
+            "GET", "/rest/tasks?" + urlencode({"filter": "taskState='Running'", "count": 1})
+        ).json()["total"]
+        if (running == 0 and totals["alerts"] >= min(alerts, len(off))) or (
+            time.monotonic() > deadline
+        ):
+            break
+        time.sleep(0.5)
+    return [
+        Measure("power_requests", len(off), "requests"),
+        Measure("tasks", totals["tasks"], "documents"),
+        Measure("alerts", totals["alerts"], "documents"),
+        Measure("events", totals["events"], "documents"),
+        Measure("rss_mb_after_activity", _rss_mb(sim), "MB"),
+    ]
 
 
 def _connection(sim: SimulatorHandle) -> http.client.HTTPSConnection:
@@ -291,6 +358,8 @@ def _write_json(measures: list[Measure], args: argparse.Namespace) -> Path:
             "connections": args.connections,
             "pages": args.pages,
             "writes": args.writes,
+            "power": args.power,
+            "alerts": args.alerts,
         },
         "results": {m.name: {"value": round(m.value, 3), "unit": m.unit} for m in measures},
         "targets": {name: f"{op} {limit}" for name, (op, limit) in TARGETS.items()},

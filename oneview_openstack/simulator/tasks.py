@@ -145,7 +145,13 @@ class TaskEngine:
         store = self._appliance.store
         task = store.require(job["task"])
         span = max(job["due"] - job["start"], 1e-9)
-        reached = min(int((now - job["start"]) / span * len(kind.steps)) + 1, len(kind.steps))
+        # The update this event was scheduled for is due, whatever the rounding of ``now``
+        # at its exact time says: without ``step + 1``, ``start + span * k / steps`` can be
+        # <= now while ``(now - start) / span * steps`` is a hair below k, and ``advance``
+        # would reschedule the same update at the same time forever (each round a
+        # ``store.update`` pending commit: a stalled appliance growing without bound).
+        computed = int((now - job["start"]) / span * len(kind.steps)) + 1
+        reached = min(max(computed, job["step"] + 1), len(kind.steps))
         for index in range(job["step"], reached):
             task["progressUpdates"].append(self._update_entry(kind.steps[index], index))
         job["step"] = max(job["step"], reached)
