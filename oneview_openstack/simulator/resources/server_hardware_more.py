@@ -12,6 +12,7 @@ import math
 import re
 import secrets
 import zlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -54,7 +55,7 @@ def _max_power(server: Doc) -> int:
 # -- utilization -------------------------------------------------------------------------
 
 
-def _metric_value(server: Doc, metric: str, when: float) -> int:
+def metric_value(server: Doc, metric: str, when: float) -> int:
     """A plausible value at ``when``: idle values when off, a slow wave when on."""
     on = server.get("powerState") == "On"
     seed = _seed_of(server) % 997
@@ -129,6 +130,28 @@ def _parse_iso(value: str) -> int:
 def get_utilization(ctx: Ctx) -> Reply:
     """Power, temperature and CPU samples (fields, filter=startDate/endDate, refresh, view)."""
     server = _server(ctx)
+    return utilization_reply(
+        ctx,
+        server,
+        METRICS,
+        lambda metric, when: metric_value(server, metric, when),
+        lambda metric: _capacity(server, metric),
+    )
+
+
+def utilization_reply(
+    ctx: Ctx,
+    resource: Doc,
+    supported: tuple[str, ...],
+    value: Callable[[str, float], int | None],
+    capacity: Callable[[str], int | None],
+) -> Reply:
+    """A UtilizationData reply for ``resource`` (its ``category`` names it in errors/tasks).
+
+    ``value(metric, seconds)`` is a sample, ``capacity(metric)`` the metric's capacity.
+    Query: ``fields`` (metrics), ``filter`` (startDate/endDate), ``refresh``, ``view``.
+    """
+    category = str(resource.get("category") or "server-hardware")
     view = ctx.arg("view") or "native"
     if view not in VIEWS:
         raise bad_request(
@@ -137,25 +160,21 @@ def get_utilization(ctx: Ctx) -> Reply:
             details=f"Supported views: {', '.join(VIEWS)}.",
         )
     wanted = [m for f in ctx.args("fields") for m in unquote(f).split(",") if m]
-    unknown = [m for m in wanted if m not in METRICS]
+    unknown = [m for m in wanted if m not in supported]
     if unknown:
         raise bad_request(
             "INVALID_METRIC",
-            f"The metric(s) {', '.join(unknown)} are not supported for server hardware.",
-            details=f"Supported metrics: {', '.join(METRICS)}.",
+            f"The metric(s) {', '.join(unknown)} are not supported for {category}.",
+            details=f"Supported metrics: {', '.join(supported)}.",
         )
     resolution = VIEWS[view]
     start, end = _utilization_window(ctx, resolution)
     stamps = list(range(end, start - 1, -resolution))
     metrics = []
-    for metric in wanted or list(METRICS):
-        samples = [[stamp, _metric_value(server, metric, stamp / 1000)] for stamp in stamps]
+    for metric in wanted or list(supported):
+        samples = [[stamp, value(metric, stamp / 1000)] for stamp in stamps]
         metrics.append(
-            {
-                "metricName": metric,
-                "metricSamples": samples,
-                "metricCapacity": _capacity(server, metric),
-            }
+            {"metricName": metric, "metricSamples": samples, "metricCapacity": capacity(metric)}
         )
     refresh_task = None
     if (ctx.arg("refresh") or "").lower() == "true":
@@ -163,10 +182,10 @@ def get_utilization(ctx: Ctx) -> Reply:
             UTILIZATION_REFRESH_JOB,
             {},
             name="Refresh utilization",
-            status=f"Collect utilization data of {server.get('name')}",
-            resource_uri=server["uri"],
-            resource_category="server-hardware",
-            resource_name=server.get("name"),
+            status=f"Collect utilization data of {resource.get('name')}",
+            resource_uri=resource["uri"],
+            resource_category=category,
+            resource_name=resource.get("name"),
             owner=ctx.owner,
         )["uri"]
     clock = ctx.appliance.clock
@@ -181,7 +200,7 @@ def get_utilization(ctx: Ctx) -> Reply:
             "sliceEndTime": clock.iso(end / 1000),
             "isFresh": True,
             "resolution": resolution,
-            "uri": server["uri"],
+            "uri": resource["uri"],
         },
     )
 
