@@ -137,6 +137,8 @@ LEFT_OUT: tuple[tuple[str, str], ...] = (
     ),
 )
 NOT_YET = "not simulated yet"
+# ``{resourceUri}``: a whole resource URI the SDK appends to a path (scopes, labels, index).
+WHOLE_URI = "/rest/sdk-resources/sdk-id-0"
 
 # What resource.py's base classes send, for methods a class inherits without overriding.
 # name -> (HTTP method, path relative to the class URI; "/{id}" is one resource).
@@ -397,9 +399,13 @@ class MethodReader:
         if value is None:
             return self.base + default + "/{?}"
         value = value.split("?", 1)[0]
+        # a resource's whole URI appended to a path ("/rest/scopes/resources" + uri)
+        value = re.sub(r"(?<=.)\{resource_uri\}", "{resourceUri}", value)
         value = ID_NAMES.sub("{id}", value)
         if value == "{id}" and default.startswith("/{id}"):
             return self.base + default
+        if value == "{id}" and default == "":
+            return self.base  # create(data, uri=None): the collection unless told otherwise
         if not value.startswith("/"):
             value = f"{self.base}/{value}"
         value = value.replace("{id}/", "{id}/", 1)
@@ -497,6 +503,9 @@ class MethodReader:
         if name == "extract_id_from_uri":
             return ["{id}"]
         if name == "build_uri":
+            given = args[0] if args else [None]
+            if given and given[0] and "{" not in given[0] and "/" not in given[0]:
+                return [f"{self.base}/{given[0]}"]  # build_uri('changePassword'): a literal
             return [self.base + "/{id}"]
         if name == "build_subresource_uri":
             given = {**dict(zip(("r", "s", "p"), args, strict=False))}
@@ -636,7 +645,8 @@ def classify(calls: list[Call]) -> list[Row]:
         if call.method == "-":
             rows.append(Row(call, "n/a", ""))
             continue
-        concrete = re.sub(r"\{[^}]*\}", "sdk-id-0", call.template)
+        concrete = call.template.replace("{resourceUri}", WHOLE_URI)
+        concrete = re.sub(r"\{[^}]*\}", "sdk-id-0", concrete)
         try:
             route, _ = router.match(call.method, concrete)
         except ApiError:

@@ -186,6 +186,8 @@ def _parse_body(method: str, headers: dict[str, str], raw: bytes) -> Any:
     if method not in BODY_METHODS or not raw.strip():
         return None
     content_type = headers.get("content-type", "application/json").split(";")[0].strip()
+    if content_type == "multipart/form-data":
+        return None  # a file upload (firmware bundles): the handler reads its headers only
     if content_type and content_type not in JSON_TYPES:
         raise ApiError(
             415,
