@@ -9,6 +9,7 @@ CRM_ONGOING_OPERATION_ON_LOGICAL_INTERCONNECT). Interconnects are read-only.
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from oneview_openstack.simulator import query
@@ -37,7 +38,6 @@ LI_NOT_FOUND = "CRM_LOGICAL_INTERCONNECT_NOT_FOUND_ERROR"
 COMPLIANCE, INTERNAL, ETHERNET, CONFIGURATION = (
     f"{CATEGORY}.{op}" for op in ("compliance", "internal-networks", "ethernet", "configuration")
 )
-LI_JOBS = (COMPLIANCE, INTERNAL, ETHERNET, CONFIGURATION)
 ETHERNET_SETTINGS_FIXED = ("uri", "dependentResourceUri", "id", "name", "interconnectType")
 
 
@@ -47,6 +47,10 @@ def render_logical_interconnect(doc: Doc, version: int) -> Doc:
         **doc,
         "type": type_for(LI_TYPES, version),
         "ethernetSettings": render_ethernet_settings(doc.get("ethernetSettings"), version),
+        "telemetryConfiguration": {
+            **(doc.get("telemetryConfiguration") or {}),
+            "uri": telemetry_uri(doc["uri"]),
+        },
     }
     rendered.pop("internalNetworkUris", None)
     return rendered
@@ -54,10 +58,17 @@ def render_logical_interconnect(doc: Doc, version: int) -> Doc:
 
 @bp.renderer("interconnects")
 def render_interconnect(doc: Doc, version: int) -> Doc:
-    return {**doc, "type": "InterconnectV4"}
+    rendered = {**doc, "type": "InterconnectV4"}
+    rendered.pop("_linkedBeforePowerOff", None)
+    return rendered
 
 
-def _logical_interconnect(ctx: Ctx) -> Doc:
+def telemetry_uri(li_uri: str) -> str:
+    """The LI's telemetry configuration: one per LI, with an id of its own."""
+    return f"{li_uri}/telemetry-configurations/{uuid.uuid5(uuid.NAMESPACE_URL, li_uri)}"
+
+
+def logical_interconnect(ctx: Ctx) -> Doc:
     """The LI the request path names; 404 CRM_LOGICAL_INTERCONNECT_NOT_FOUND_ERROR if none."""
     uri = "/".join(ctx.path.split("/")[:4])
     doc = ctx.appliance.store.get(uri)
@@ -67,7 +78,10 @@ def _logical_interconnect(ctx: Ctx) -> Doc:
 
 
 def _refuse_if_busy(appliance: Appliance, li: Doc) -> None:
-    if any(params.get("uri") == li["uri"] for params in pending_params(appliance, LI_JOBS)):
+    """One change at a time on an LI, whichever of its sub-resources it is about."""
+    kinds = {job["kind"] for job in appliance.store.iter("_jobs")}
+    li_kinds = [kind for kind in kinds if kind.startswith(f"{CATEGORY}.")]
+    if any(params.get("uri") == li["uri"] for params in pending_params(appliance, li_kinds)):
         raise conflict(
             "CRM_ONGOING_OPERATION_ON_LOGICAL_INTERCONNECT",
             f"An operation is already in progress on logical interconnect {li.get('name')}.",
@@ -76,7 +90,7 @@ def _refuse_if_busy(appliance: Appliance, li: Doc) -> None:
         )
 
 
-def _start(ctx: Ctx, li: Doc, kind: str, params: dict[str, Any], status: str) -> Reply:
+def start_change(ctx: Ctx, li: Doc, kind: str, params: dict[str, Any], status: str) -> Reply:
     _refuse_if_busy(ctx.appliance, li)
     return ctx.start_task(
         kind,
@@ -105,14 +119,14 @@ def list_logical_interconnects(ctx: Ctx) -> Reply:
 @bp.get("/rest/logical-interconnects/{id}")
 def get_logical_interconnect(ctx: Ctx) -> Reply:
     """One logical interconnect."""
-    return document_reply(ctx, _logical_interconnect(ctx))
+    return document_reply(ctx, logical_interconnect(ctx))
 
 
 @bp.put("/rest/logical-interconnects/{id}/compliance")
 def update_from_group(ctx: Ctx) -> Reply:
     """Make the LI match its group again (202); it becomes CONSISTENT."""
-    li = _logical_interconnect(ctx)
-    return _start(ctx, li, COMPLIANCE, {}, "Update from group")
+    li = logical_interconnect(ctx)
+    return start_change(ctx, li, COMPLIANCE, {}, "Update from group")
 
 
 @bp.job(COMPLIANCE, duration=5.0, steps=["Comparing with the group.", "Applying the group."])
@@ -124,7 +138,7 @@ def complete_compliance(appliance: Appliance, params: dict[str, Any]) -> None:
 @bp.put("/rest/logical-interconnects/{id}/internalNetworks")
 def update_internal_networks(ctx: Ctx) -> Reply:
     """Replace the LI's internal networks with a JSON array of ethernet network URIs (202)."""
-    li = _logical_interconnect(ctx)
+    li = logical_interconnect(ctx)
     uris = ctx.body if ctx.body is not None else []
     if not isinstance(uris, list) or not all(isinstance(uri, str) for uri in uris):
         raise invalid_argument("body", uris, "a JSON array of ethernet network URIs", "request")
@@ -143,7 +157,7 @@ def update_internal_networks(ctx: Ctx) -> Reply:
             details="An internal network does not leave the logical interconnect; remove it "
             "from the uplink set first.",
         )
-    return _start(ctx, li, INTERNAL, {"networks": uris}, "Update internal networks of")
+    return start_change(ctx, li, INTERNAL, {"networks": uris}, "Update internal networks of")
 
 
 @bp.job(INTERNAL, duration=3.0, steps=["Configuring the internal networks."])
@@ -159,7 +173,7 @@ def complete_internal_networks(appliance: Appliance, params: dict[str, Any]) -> 
 @bp.get("/rest/logical-interconnects/{id}/internalVlans")
 def internal_vlans(ctx: Ctx) -> Reply:
     """The internal networks of the LI with the VLAN each uses inside it."""
-    li = _logical_interconnect(ctx)
+    li = logical_interconnect(ctx)
     members = []
     for uri in li_state.internal_networks(li):
         network = ctx.appliance.store.get(uri)
@@ -180,14 +194,14 @@ def internal_vlans(ctx: Ctx) -> Reply:
 @bp.get("/rest/logical-interconnects/{id}/ethernetSettings")
 def get_ethernet_settings(ctx: Ctx) -> Reply:
     """The LI's ethernet settings."""
-    li = _logical_interconnect(ctx)
+    li = logical_interconnect(ctx)
     return Reply(200, render_ethernet_settings(li.get("ethernetSettings") or {}, ctx.api_version))
 
 
 @bp.put("/rest/logical-interconnects/{id}/ethernetSettings")
 def update_ethernet_settings(ctx: Ctx) -> Reply:
     """Change the LI's ethernet settings (202)."""
-    li = _logical_interconnect(ctx)
+    li = logical_interconnect(ctx)
     body = ctx.json_object()
     if "type" in body:
         check_type(body, ETHERNET_SETTINGS_TYPES, ctx.api_version)
@@ -198,7 +212,7 @@ def update_ethernet_settings(ctx: Ctx) -> Reply:
             raise invalid_argument(
                 key, value, f"a {type(current[key]).__name__}", "ethernet settings"
             )
-    return _start(ctx, li, ETHERNET, {"changes": changes}, "Update ethernet settings of")
+    return start_change(ctx, li, ETHERNET, {"changes": changes}, "Update ethernet settings of")
 
 
 @bp.job(ETHERNET, duration=3.0, steps=["Applying the ethernet settings."])
@@ -207,13 +221,14 @@ def complete_ethernet_settings(appliance: Appliance, params: dict[str, Any]) -> 
     if li is not None:
         settings = {**(li.get("ethernetSettings") or {}), **params["changes"]}
         appliance.store.update(params["uri"], {"ethernetSettings": settings})
+        li_state.refresh_consistency(appliance, params["uri"])
 
 
 @bp.put("/rest/logical-interconnects/{id}/configuration")
 def reapply_configuration(ctx: Ctx) -> Reply:
     """Reapply the LI's configuration to its interconnects (202)."""
-    li = _logical_interconnect(ctx)
-    return _start(ctx, li, CONFIGURATION, {}, "Reapply configuration of")
+    li = logical_interconnect(ctx)
+    return start_change(ctx, li, CONFIGURATION, {}, "Reapply configuration of")
 
 
 @bp.job(CONFIGURATION, duration=5.0, steps=["Reapplying the configuration."])

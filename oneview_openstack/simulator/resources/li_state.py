@@ -10,6 +10,11 @@ carry. ``consistencyStatus``:
   what its group describes, NOT_CONSISTENT otherwise;
 - PUT {li}/compliance copies the group onto the LI and sets CONSISTENT.
 
+What is compared: the uplink sets, the internal networks, the group's ethernet
+settings (``COPIED_ETHERNET_SETTINGS``) and its SNMP, QoS and telemetry sections
+(``GROUP_SECTIONS``, without their identity fields), so a settings change on the LI
+alone makes it NOT_CONSISTENT and setting it back makes it CONSISTENT again.
+
 Internal networks are kept in the stored LI as ``internalNetworkUris`` (the
 renderer hides the field; clients read them through ``internalVlans``).
 """
@@ -24,6 +29,11 @@ if TYPE_CHECKING:
 
 Doc = dict[str, Any]
 CONSISTENT, NOT_CONSISTENT = "CONSISTENT", "NOT_CONSISTENT"
+GROUP_SECTIONS = ("snmpConfiguration", "qosConfiguration", "telemetryConfiguration")
+IDENTITY_FIELDS = frozenset(
+    ("type", "uri", "id", "name", "dependentResourceUri", "category", "eTag", "created",
+     "modified", "description", "state", "status")
+)  # fmt: skip
 UplinkView = dict[str, tuple[str, frozenset[str], str | None]]
 COPIED_ETHERNET_SETTINGS = (
     "enableIgmpSnooping",
@@ -79,7 +89,16 @@ def matches_group(appliance: Appliance, li: Doc) -> bool:
         uplink_sets_of(appliance, li["uri"])
     )
     same_internal = set(group.get("internalNetworkUris") or []) == set(internal_networks(li))
-    return same_uplinks and same_internal
+    return same_uplinks and same_internal and _settings_view(group) == _settings_view(li)
+
+
+def _settings_view(doc: Doc) -> Doc:
+    ethernet = doc.get("ethernetSettings") or {}
+    view: Doc = {field: ethernet.get(field) for field in COPIED_ETHERNET_SETTINGS}
+    for section in GROUP_SECTIONS:
+        value = doc.get(section) or {}
+        view[section] = {k: v for k, v in value.items() if k not in IDENTITY_FIELDS}
+    return view
 
 
 def set_consistency(appliance: Appliance, li_uri: str, status: str) -> None:
@@ -143,7 +162,18 @@ def apply_group(appliance: Appliance, li_uri: str) -> None:
         for field in COPIED_ETHERNET_SETTINGS:
             if field in (group.get("ethernetSettings") or {}):
                 settings[field] = group["ethernetSettings"][field]
-        store.update(li_uri, {"internalNetworkUris": existing, "ethernetSettings": settings})
+        sections = {
+            section: {
+                **(li.get(section) or {}),
+                **{k: v for k, v in (group.get(section) or {}).items() if k not in IDENTITY_FIELDS},
+            }
+            for section in GROUP_SECTIONS
+            if group.get(section) is not None
+        }
+        store.update(
+            li_uri,
+            {"internalNetworkUris": existing, "ethernetSettings": settings, **sections},
+        )
     set_consistency(appliance, li_uri, CONSISTENT)
 
 
