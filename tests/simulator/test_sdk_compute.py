@@ -2,7 +2,7 @@
 
 What Ironic-like callers do: log in, find servers, switch power, build a profile
 from a template's new-profile, apply it, edit it, delete it, and read the
-errors the SDK raises. Run at API 800 and at the simulator's current version.
+errors the SDK raises. Run at API 800, 2400 and at the simulator's current version (4600).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ BLADE = "Frame1, bay 1"
 TEMPLATE = "SPT-Prod-SY480"
 
 
-@pytest.fixture(params=[800, CURRENT], ids=["api800", "current"])
+@pytest.fixture(params=[800, 2400, CURRENT], ids=["api800", "api2400", "current"])
 def oneview(request: pytest.FixtureRequest, sim: SimulatorHandle) -> Iterator[OneViewClient]:
     # Tasks finish within their request: the SDK sleeps >= 1 s whenever a task still runs.
     with time_scale(sim, 0.0):

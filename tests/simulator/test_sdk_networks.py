@@ -25,7 +25,7 @@ pytestmark = [
 CURRENT_VERSION = 4600
 
 
-@pytest.fixture(params=[800, CURRENT_VERSION], ids=["api800", "current"])
+@pytest.fixture(params=[800, 2400, CURRENT_VERSION], ids=["api800", "api2400", "current"])
 def client(request: pytest.FixtureRequest, sim: SimulatorHandle) -> OneViewClient:
     sim.operator.set_config(time_scale=0)
     config = {
