@@ -41,6 +41,11 @@ def test_every_interconnect_points_at_a_served_type(sim: SimulatorHandle) -> Non
     assert {ic["interconnectTypeUri"] for ic in api.members("/rest/interconnects")} <= types
     written = api.call("POST", "/rest/interconnect-types", {"name": "x"})
     assert written.status_code == 405
+    assert written.json()["errorCode"] == "METHOD_NOT_ALLOWED"
+    some = next(iter(types))
+    assert api.call("PUT", some, {"name": "x"}).status_code == 405
+    assert api.call("DELETE", some).status_code == 405
+    assert len(api.members("/rest/interconnect-types")) == len(types)  # nothing changed
     missing = api.call("GET", "/rest/interconnect-types/nope")
     assert missing.status_code == 404
     assert Api(sim, 300).get(next(iter(types)))["type"] == "interconnect-typeV300"

@@ -243,3 +243,12 @@ _routes(
     ),
     (bp.get, "/rest/index/resources/{id}"),
 )  # fmt: skip
+_routes(
+    _refuse(
+        405, "METHOD_NOT_ALLOWED",
+        "Interconnect types come with the appliance's software; they are read only.",
+        "Refused: interconnect types are the appliance's own, read only (405).",
+    ),
+    (bp.post, "/rest/interconnect-types"), (bp.put, "/rest/interconnect-types/{id}"),
+    (bp.delete, "/rest/interconnect-types/{id}"),
+)  # fmt: skip
