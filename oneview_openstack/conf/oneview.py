@@ -8,7 +8,12 @@ seconds. A node may override the appliance and its credentials in ``driver_info`
 
 from __future__ import annotations
 
+from typing import Any
+
 from oslo_config import cfg
+
+from oneview_openstack import client
+from oneview_openstack.client.metrics import CallObserver
 
 GROUP = "oneview"
 
@@ -116,6 +121,28 @@ ironic_opts = [
 
 
 opts = connection_opts + ironic_opts
+
+
+def new_client(options: Any, observer: CallObserver | None = None) -> client.OneViewClient:
+    """A client from a group holding :data:`connection_opts` (``conf.oneview``).
+
+    :raises cfg.RequiredOptError: ``manager_url`` is not set.
+    """
+    if not options.manager_url:
+        raise cfg.RequiredOptError("manager_url", cfg.OptGroup(GROUP))
+    return client.OneViewClient(
+        options.manager_url,
+        options.username,
+        options.password,
+        login_domain=options.login_domain,
+        ca_file=options.tls_cacert_file,
+        insecure=options.allow_insecure_connections,
+        api_version_cap=options.api_version_cap,
+        timeout=options.request_timeout,
+        retries=options.request_retries,
+        task_timeout=options.task_timeout,
+        observer=observer,
+    )
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

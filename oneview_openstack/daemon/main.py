@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from oslo_config import cfg
 from oslo_log import log as oslo_log
 
-from oneview_openstack import client
 from oneview_openstack.conf import daemon as daemon_conf
 from oneview_openstack.conf import oneview as oneview_conf
 from oneview_openstack.daemon import ironic, metrics, ring, settings
@@ -43,7 +42,7 @@ def run(conf: cfg.ConfigOpts, chosen: settings.Settings) -> int:
     listener = metrics.serve(stats, health, chosen.listen_address, chosen.listen_port)
     host, port = listener.server_address[:2]
     LOG.info("Metrics on http://%s:%s/metrics, health on /healthz", host, port)
-    ov = _oneview(conf, stats)
+    ov = oneview_conf.new_client(conf[oneview_conf.GROUP], observer=stats)
     try:
         membership = ring.membership(chosen.backend_url, chosen.group, chosen.member_id)
     except ring.MembershipError as error:
@@ -66,23 +65,6 @@ def run(conf: cfg.ConfigOpts, chosen: settings.Settings) -> int:
         listener.shutdown()
         ov.close()
     return 0
-
-
-def _oneview(conf: cfg.ConfigOpts, stats: metrics.Metrics) -> client.OneViewClient:
-    options = conf[oneview_conf.GROUP]
-    return client.OneViewClient(
-        options.manager_url,
-        options.username,
-        options.password,
-        login_domain=options.login_domain,
-        ca_file=options.tls_cacert_file,
-        insecure=options.allow_insecure_connections,
-        api_version_cap=options.api_version_cap,
-        timeout=options.request_timeout,
-        retries=options.request_retries,
-        task_timeout=options.task_timeout,
-        observer=stats,
-    )
 
 
 if __name__ == "__main__":

@@ -64,7 +64,7 @@ class OneViewMechanismDriver(api.MechanismDriver):  # type: ignore[misc]
         self.uplink_mappings = mappings.parse_uplinkset_mappings(options.uplinkset_mappings)
         self.flat_mappings = mappings.parse_flat_net_mappings(options.flat_net_mappings)
         self.force_sync_delete_ops = bool(options.force_sync_delete_ops)
-        self.ov = _client(conf[oneview_conf.GROUP])
+        self.ov = oneview_conf.new_client(conf[oneview_conf.GROUP])
         self.updater = UplinkSetUpdater(self.ov, window=options.batch_window)
         self.fabric = networks.NetworkFabric(self.ov, self.updater)
         self.servers = ServerIndex(self.ov, max_age=options.server_index_max_age)
@@ -389,23 +389,6 @@ class OneViewMechanismDriver(api.MechanismDriver):  # type: ignore[misc]
         except client.OneViewError as error:
             LOG.error("Port %s: cannot read OneView's servers: %s", port.get("id"), error)
             return None
-
-
-def _client(options: Any) -> client.OneViewClient:
-    if not options.manager_url:
-        raise cfg.RequiredOptError("manager_url", cfg.OptGroup(oneview_conf.GROUP))
-    return client.OneViewClient(
-        options.manager_url,
-        options.username,
-        options.password,
-        login_domain=options.login_domain,
-        ca_file=options.tls_cacert_file,
-        insecure=options.allow_insecure_connections,
-        api_version_cap=options.api_version_cap,
-        timeout=options.request_timeout,
-        retries=options.request_retries,
-        task_timeout=options.task_timeout,
-    )
 
 
 def _vlan(segment: Mapping[str, Any]) -> int | None:
