@@ -91,14 +91,16 @@ class Backoff:
         self.maximum = maximum
         self._failures: dict[str, int] = {}
         self._wait: dict[str, float] = {}
-        self._seen_failed: dict[str, float] = {}
+        self._retry_at: dict[str, float] = {}
 
     def due(self, node_uuid: str, now: float) -> bool:
         """Is a node seen failed now to be retried now?"""
         if node_uuid not in self._wait:
             return True  # never retried: at once
-        since = self._seen_failed.setdefault(node_uuid, now)
-        return now - since >= self._wait[node_uuid]
+        # The moment it may be retried, fixed when first seen failed (comparing instants,
+        # not a difference of them, keeps float rounding from shaving the wait).
+        retry_at = self._retry_at.setdefault(node_uuid, now + self._wait[node_uuid])
+        return now >= retry_at
 
     def retried(self, node_uuid: str) -> float:
         """Record a retry issued now; the seconds to wait if the node fails again.
@@ -110,13 +112,13 @@ class Backoff:
         self._failures[node_uuid] = count + 1
         delay: float = self.base * 2.0**count * (1 + random.random() / 4)  # noqa: S311
         self._wait[node_uuid] = min(self.maximum, delay)
-        self._seen_failed.pop(node_uuid, None)
+        self._retry_at.pop(node_uuid, None)
         return self._wait[node_uuid]
 
     def succeeded(self, node_uuid: str) -> None:
         self._failures.pop(node_uuid, None)
         self._wait.pop(node_uuid, None)
-        self._seen_failed.pop(node_uuid, None)
+        self._retry_at.pop(node_uuid, None)
 
     def attempts(self, node_uuid: str) -> int:
         return self._failures.get(node_uuid, 0)
