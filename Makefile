@@ -29,7 +29,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 test: lint typecheck system-packages
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=25
 
 unit: $(STAMP) system-packages
 	$(BIN)/pytest -q tests -m 'not functional'
