@@ -197,6 +197,6 @@ def _copy_path(source: Any, target: Doc, path: tuple[str, ...]) -> None:
 
 
 def _uri(ctx: Ctx, start: int, count: int) -> str:
-    query = [(k, v) for k, v in ctx.query if k not in PAGING]
+    query = [(k, v) for k, v in ctx.query if k.lower() not in PAGING]
     query += [("start", str(start)), ("count", str(count))]
     return f"{ctx.path}?{urlencode(query)}"

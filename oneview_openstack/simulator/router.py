@@ -54,14 +54,21 @@ class Ctx:
     session_id: str | None = None
 
     def arg(self, name: str, default: str | None = None) -> str | None:
-        """First value of a query parameter."""
+        """First value of a query parameter, its key in any case (``Start``, ``COUNT``)."""
+        wanted = name.lower()
         for key, value in self.query:
-            if key == name:
+            if key.lower() == wanted:
                 return value
         return default
 
     def args(self, name: str) -> list[str]:
-        return [value for key, value in self.query if key == name]
+        """Every value of a query parameter, its key in any case.
+
+        An appliance takes keys regardless of case: its reference documents
+        ``multiresource`` while hpeOneView sends ``multiResource``, and both work.
+        """
+        wanted = name.lower()
+        return [value for key, value in self.query if key.lower() == wanted]
 
     def json_object(self) -> dict[str, Any]:
         if not isinstance(self.body, dict):

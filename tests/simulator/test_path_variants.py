@@ -81,6 +81,57 @@ def test_the_documented_lower_camel_query_keys_page(api: Api) -> None:
     assert page["count"] == len(page["members"]) == 2
 
 
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ("Start", "Count", "Sort", "Filter", "Fields"),
+        ("START", "COUNT", "SORT", "FILTER", "FIELDS"),
+        ("sTaRt", "cOuNt", "sOrT", "fIlTeR", "fIeLdS"),
+    ],
+)
+def test_query_keys_are_taken_in_any_case(api: Api, keys: tuple[str, ...]) -> None:
+    """A page asked with ``Start``/``COUNT``... is the page asked with ``start``/``count``."""
+    start, count, sort, filter_, fields = keys
+    expected = api.get(
+        "/rest/server-hardware?start=1&count=2&sort=name:descending"
+        "&filter=\"powerState='Off'\"&fields=name,powerState"
+    )
+
+    page = api.get(
+        f"/rest/server-hardware?{start}=1&{count}=2&{sort}=name:descending"
+        f"&{filter_}=\"powerState='Off'\"&{fields}=name,powerState"
+    )
+
+    assert (page["start"], page["count"], page["total"]) == (1, 2, expected["total"])
+    assert page["members"] == expected["members"]
+    assert all(set(m) == {"name", "powerState"} for m in page["members"])
+
+
+def test_a_mixed_case_query_key_pages_on_without_repeating_it(api: Api) -> None:
+    first = api.get("/rest/server-hardware?Start=0&COUNT=1")
+    uri = first["nextPageUri"]
+
+    assert uri is not None
+    assert uri.lower().count("start=") == 1 and uri.lower().count("count=") == 1
+    second = api.get(uri)
+    assert second["start"] == 1
+    assert second["members"][0]["uri"] != first["members"][0]["uri"]
+
+
+def test_a_bad_value_under_a_capitalised_key_is_still_refused(api: Api) -> None:
+    body = error(api.call("GET", "/rest/server-hardware?Start=-5"), 400, "INVALID_PARAMETER")
+
+    assert "Start" in body["message"] or "start" in body["message"]
+
+
+def test_query_and_scope_keys_in_any_case_reach_every_family(api: Api) -> None:
+    """Not per handler: tasks, networks and scopes read ``Query``/``SCOPEURIS`` too."""
+    for path in ("/rest/tasks", "/rest/ethernet-networks", "/rest/scopes"):
+        everything = api.get(f"{path}?count=-1")["total"]
+        nothing = api.get(f"{path}?Query=\"name EQ 'no-such-thing'\"")
+        assert (everything > 0, nothing["total"]) == (True, 0), path
+
+
 def test_controller_state_is_public_and_ok(sim: SimulatorHandle) -> None:
     response = requests.get(sim.url + "/controller-state.json", verify=sim.verify, timeout=10)
 
