@@ -1,0 +1,3 @@
+"""Ironic's constants: every public name is a string constant."""
+
+def __getattr__(name: str) -> str: ...
