@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,6 +119,11 @@ class ServerHardware(Resource):
     @property
     def memory_mb(self) -> int:
         return int(self.data.get("memoryMb") or 0)
+
+    @property
+    def uid_state(self) -> str | None:
+        """``On``, ``Off`` or ``Blink``: the server's UID (locator) light."""
+        return self.data.get("uidState")
 
     @property
     def maintenance_mode(self) -> bool:
@@ -239,6 +245,29 @@ class ServerHardwareManager(ResourceManager[ServerHardware]):
         body = {"refreshState": str(RefreshState.REFRESH_PENDING)}
         response = self._send("PUT", f"{self.uri(ref)}/refreshState", body)
         return self._finish_task(response, wait=wait, timeout=timeout)
+
+    def set_uid_state(
+        self, ref: Ref, state: str, *, wait: bool = True, timeout: float | None = None
+    ) -> Task:
+        """Turn the server's UID (locator) light ``On``, ``Off`` or ``Blink`` (``PATCH
+        /uidState``); returns the (finished) task."""
+        patch = [{"op": "replace", "path": "/uidState", "value": state}]
+        response = self._send("PATCH", self.uri(ref), patch, content_type=JSON_PATCH)
+        return self._finish_task(response, wait=wait, timeout=timeout)
+
+    def utilization(self, ref: Ref, metrics: Sequence[str] = ()) -> dict[str, Any]:
+        """The iLO's samples of *metrics* (all when empty) over the last hour
+        (``GET .../utilization?fields=``): ``metricList`` of ``metricName``,
+        ``metricSamples`` (``[epoch ms, value]``, newest first) and ``metricCapacity``."""
+        params = [("fields", ",".join(metrics))] if metrics else None
+        body = self._get_json(f"{self.uri(ref)}/utilization", params)
+        return dict(body) if isinstance(body, dict) else {}
+
+    def environmental_configuration(self, ref: Ref) -> dict[str, Any]:
+        """Power settings of the server (``GET .../environmentalConfiguration``):
+        ``calibratedMaxPower``, ``idleMaxPower``, ``powerCapType``... in watts."""
+        body = self._get_json(f"{self.uri(ref)}/environmentalConfiguration")
+        return dict(body) if isinstance(body, dict) else {}
 
     def local_storage(self, ref: Ref) -> dict[str, Any]:
         """What the server's storage controllers report (``GET .../localStorage``).
