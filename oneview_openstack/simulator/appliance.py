@@ -19,6 +19,7 @@ from oneview_openstack.simulator.faults import Faults
 from oneview_openstack.simulator.persistence import StateFile, seed_fingerprint
 from oneview_openstack.simulator.resources.activity import ActivityWatcher
 from oneview_openstack.simulator.resources.power import PowerWatcher
+from oneview_openstack.simulator.resources.users import restore_logins
 from oneview_openstack.simulator.router import Blueprint, Router
 from oneview_openstack.simulator.store import Store
 from oneview_openstack.simulator.tasks import TaskEngine
@@ -56,6 +57,7 @@ class Appliance:
         if self.state is not None and self.state.exists():
             self._load_seed()
             self.state.restore()
+            restore_logins(self)
             self.tasks.reload()
             self.state.compact()
         else:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import enum
+import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -29,9 +31,14 @@ class Role(enum.Enum):
 
 @dataclass(frozen=True)
 class User:
+    """A local login. Only a salted hash of its password is kept (``hash_password``)."""
+
     name: str
-    password: str
+    password_hash: str
     role: Role
+
+    def password_is(self, password: str) -> bool:
+        return password_matches(self.password_hash, password)
 
     @property
     def can_write(self) -> bool:
@@ -45,11 +52,53 @@ class Session:
     idle_timeout: float | None = None  # set by POST /rest/sessions/idle-timeout
 
 
+# scrypt's cost for interactive logins (N=2**14, r=8, p=1): ~40 ms a login.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+HASH_SCHEME = "scrypt"
+
+
+def hash_password(password: str) -> str:
+    """``scrypt$N$r$p$salt$digest`` (base64): what the state file keeps, never the password."""
+    salt = secrets.token_bytes(16)
+    digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    parts = [HASH_SCHEME, str(SCRYPT_N), str(SCRYPT_R), str(SCRYPT_P), _b64(salt), _b64(digest)]
+    return "$".join(parts)
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    """Whether ``password`` is the one ``password_hash`` was made from (constant time)."""
+    parts = password_hash.split("$")
+    if len(parts) != 6 or parts[0] != HASH_SCHEME:
+        return False
+    n, r, p = (int(value) for value in parts[1:4])
+    salt, expected = base64.b64decode(parts[4]), base64.b64decode(parts[5])
+    return hmac.compare_digest(_scrypt(password, salt, n, r, p), expected)
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, dklen=32)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
 def users_from_seed(entries: list[dict[str, Any]]) -> dict[str, User]:
     return {
-        entry["userName"]: User(entry["userName"], entry["password"], Role(entry["role"]))
+        entry["userName"]: User(
+            entry["userName"], hash_password(entry["password"]), Role(entry["role"])
+        )
         for entry in entries
     }
+
+
+def login_record(user: User) -> dict[str, str]:
+    """A login as the state file keeps it: name, role and password hash."""
+    return {"userName": user.name, "passwordHash": user.password_hash, "role": user.role.value}
+
+
+def user_from_record(record: dict[str, Any]) -> User:
+    return User(record["userName"], record["passwordHash"], Role(record["role"]))
 
 
 LOCAL_DOMAIN = "LOCAL"
@@ -91,9 +140,7 @@ class Sessions:
                 f"{LOCAL_DOMAIN!r} only."
             )
         user = self._users.get(body["userName"])
-        if user is None or not hmac.compare_digest(
-            user.password.encode(), body["password"].encode()
-        ):
+        if user is None or not user.password_is(body["password"]):
             raise login_failed()
         session_id = secrets.token_urlsafe(32)
         self._sessions[session_id] = Session(user, self._clock.now())
@@ -144,6 +191,14 @@ class Sessions:
     def reset_users(self) -> None:
         """Back to the seed's users (the appliance's reset)."""
         self._users = dict(self._seed_users)
+
+    def users(self) -> list[User]:
+        return [self._users[name] for name in sorted(self._users)]
+
+    def replace_users(self, users: list[User]) -> None:
+        """The logins a state file restored, in place of the seed's; sessions end."""
+        self._users = {user.name: user for user in users}
+        self.expire_all()
 
     def expire_all(self) -> int:
         count = len(self._sessions)

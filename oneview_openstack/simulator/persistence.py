@@ -24,6 +24,9 @@ emptying the journal loses nothing. The journal is also compacted at clean
 shutdown, on reset and every ``compact_every`` entries.
 
 Login sessions are not kept: after a restart, clients log in again (401).
+Local users created or changed through the API are: ``resources.users`` keeps
+every login (name, role, salted scrypt hash, never the password) in the internal
+document ``/rest/_logins/local``, which the appliance applies after a restore.
 """
 
 from __future__ import annotations

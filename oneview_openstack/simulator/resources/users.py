@@ -4,7 +4,9 @@
 Logins live in ``appliance.sessions`` (what authenticates a request); the user
 documents (full name, e-mail, roles) live in the store under ``/rest/users/{userName}``.
 Seed users without a document are described from their login. Passwords are never
-returned.
+returned, nor kept: a login holds a salted hash. Once the API changes a login, every
+login (name, role, hash) is one internal document, ``/rest/_logins/local``, so the
+state file keeps them and a restart restores them (``restore_logins``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,14 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from oneview_openstack.simulator.auth import LOCAL_DOMAIN, Role, User
+from oneview_openstack.simulator.auth import (
+    LOCAL_DOMAIN,
+    Role,
+    User,
+    hash_password,
+    login_record,
+    user_from_record,
+)
 from oneview_openstack.simulator.errors import ApiError, bad_request
 from oneview_openstack.simulator.router import Access, Blueprint, Ctx, Reply
 
@@ -25,6 +34,30 @@ bp = Blueprint()
 Doc = dict[str, Any]
 USERS = "/rest/users"
 PROFILE_FIELDS = ("fullName", "emailAddress", "officePhone", "mobilePhone", "enabled")
+LOGINS = "/rest/_logins/local"
+
+
+def _put_login(appliance: Appliance, user: User) -> None:
+    appliance.sessions.put_user(user)
+    _save_logins(appliance)
+
+
+def _remove_login(appliance: Appliance, name: str) -> None:
+    appliance.sessions.remove_user(name)
+    _save_logins(appliance)
+
+
+def _save_logins(appliance: Appliance) -> None:
+    """Every login into the store (and so the state file): names, roles, password hashes."""
+    logins = [login_record(user) for user in appliance.sessions.users()]
+    appliance.store.put_internal({"uri": LOGINS, "logins": logins})
+
+
+def restore_logins(appliance: Appliance) -> None:
+    """After a state file was applied: the logins it holds replace the seed's."""
+    doc = appliance.store.get(LOGINS)
+    if doc is not None:
+        appliance.sessions.replace_users([user_from_record(r) for r in doc["logins"]])
 
 
 def _user_not_found(name: str) -> ApiError:
@@ -141,7 +174,7 @@ def _create_one(ctx: Ctx, body: Any) -> Doc:
         raise bad_request(
             "INVALID_ROLE", "A user needs at least one role.", details="Give permissions."
         )
-    appliance.sessions.put_user(User(name, password, _login_role(roles)))
+    _put_login(appliance, User(name, hash_password(password), _login_role(roles)))
     doc = {"uri": f"{USERS}/{name}", "category": "users", "userName": name, "roles": roles}
     doc.update({k: body[k] for k in PROFILE_FIELDS if k in body})
     appliance.store.add(doc)
@@ -161,7 +194,7 @@ def _set_roles(appliance: Appliance, name: str, roles: list[str]) -> None:
     user = appliance.sessions.user(name)
     if user is None:
         raise _user_not_found(name)
-    appliance.sessions.put_user(User(name, user.password, _login_role(roles)))
+    _put_login(appliance, User(name, user.password_hash, _login_role(roles)))
     _store_user(appliance, name, {"roles": roles})
 
 
@@ -192,7 +225,7 @@ def update_user(ctx: Ctx) -> Reply:
     changes = {k: body[k] for k in PROFILE_FIELDS if k in body}
     if "password" in body and body["password"]:
         password = _check_password(body["password"])
-        ctx.appliance.sessions.put_user(User(name, password, user.role))
+        _put_login(ctx.appliance, User(name, hash_password(password), user.role))
     if "permissions" in body or "roles" in body:
         roles = _roles_from(body)
         if roles:
@@ -226,7 +259,7 @@ def _delete(ctx: Ctx, name: str) -> None:
             "You cannot delete the user you are logged in as.",
             details=f"The session belongs to {name!r}.",
         )
-    ctx.appliance.sessions.remove_user(name)
+    _remove_login(ctx.appliance, name)
     if ctx.appliance.store.get(f"{USERS}/{name}") is not None:
         ctx.appliance.store.remove(f"{USERS}/{name}")
 
@@ -263,13 +296,15 @@ def change_password(ctx: Ctx) -> Reply:
     body = ctx.json_object()
     name = str(body.get("userName") or "")
     user = ctx.appliance.sessions.user(name)
-    if user is None or user.password != body.get("oldPassword"):
+    old = body.get("oldPassword")
+    if user is None or not isinstance(old, str) or not user.password_is(old):
         raise bad_request(
             "AUTHN_AUTH_FAIL",
             "Invalid username or password.",
             details="userName and oldPassword must name a user and its password.",
         )
-    ctx.appliance.sessions.put_user(User(name, _check_password(body.get("newPassword")), user.role))
+    password = _check_password(body.get("newPassword"))
+    _put_login(ctx.appliance, User(name, hash_password(password), user.role))
     return Reply(200, user_doc(ctx.appliance, name))
 
 
