@@ -1,16 +1,16 @@
-"""OneView tasks: the model of ``/rest/tasks/{id}`` and waiting for one to finish."""
+"""OneView tasks: the model of ``/rest/tasks/{id}``, waiting for one, listing many at once."""
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import requests
 
-from oneview_openstack.client import exceptions
+from oneview_openstack.client import exceptions, query
 from oneview_openstack.client.constants import TaskState, parse_enum
 from oneview_openstack.client.transport import Transport, relative
 
@@ -19,6 +19,8 @@ LOG = logging.getLogger(__name__)
 TASKS_PATH = "/rest/tasks"
 DEFAULT_TASK_TIMEOUT = 3600.0
 MAX_POLL_INTERVAL = 5.0
+URIS_PER_LISTING = 40
+"""Task URIs asked for in one ``GET /rest/tasks`` (keeps the query string short)."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,44 @@ class TaskManager:
         uri = self.uri(task)
         response = self._transport.request("GET", uri)
         return Task.from_json(self._transport.json(response, "GET", uri))
+
+    def list_by_uri(self, tasks: Iterable[Task | str]) -> dict[str, Task]:
+        """The current state of many tasks, keyed by URI, from filtered listings of
+        ``/rest/tasks`` (``filter="uri='a' OR uri='b'"``, up to :data:`URIS_PER_LISTING` URIs
+        per request) rather than one GET each. A task OneView no longer has is absent.
+        """
+        uris = sorted({self.uri(task) for task in tasks})
+        found: dict[str, Task] = {}
+        for start in range(0, len(uris), URIS_PER_LISTING):
+            chunk = uris[start : start + URIS_PER_LISTING]
+            expression = " OR ".join(query.filter_expression("uri", uri) for uri in chunk)
+            for member in self._listing([("filter", f'"{expression}"')], len(chunk)):
+                current = Task.from_json(member)
+                if current.uri in chunk:
+                    found[current.uri] = current
+        return found
+
+    def _listing(self, params: list[tuple[str, str]], count: int) -> list[Mapping[str, Any]]:
+        """All members of a filtered task listing, following ``nextPageUri``."""
+        members: list[Mapping[str, Any]] = []
+        request: tuple[str, list[tuple[str, str]] | None] | None = (
+            TASKS_PATH,
+            [*params, ("start", "0"), ("count", str(count))],
+        )
+        seen: set[str] = set()
+        while request is not None:
+            path, page_params = request
+            response = self._transport.request("GET", path, params=page_params)
+            page = self._transport.json(response, "GET", path)
+            if not isinstance(page, dict):
+                break
+            members += [m for m in page.get("members") or [] if isinstance(m, dict)]
+            following = page.get("nextPageUri")
+            if not following or following in seen or len(members) >= count:
+                break
+            seen.add(following)
+            request = (relative(following), None)
+        return members
 
     def wait(self, task: Task | str, *, timeout: float | None = None) -> Task:
         """Poll until the task is terminal; return it if it succeeded (Completed or Warning).
