@@ -15,7 +15,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from oneview_openstack.simulator.errors import ApiError, conflict, not_found
-from oneview_openstack.simulator.resources import id_pools, ports, profile_model
+from oneview_openstack.simulator.resources import id_pools, ports, profile_bios, profile_model
 from oneview_openstack.simulator.resources.profile_model import Compliance, ProfileState
 from oneview_openstack.simulator.resources.server_hardware import ServerState
 from oneview_openstack.simulator.router import Blueprint
@@ -261,8 +261,27 @@ def _finish_apply(appliance: Appliance, params: dict[str, Any]) -> None:
         release_server(appliance, params.get("server"), params["profile"])
         return
     if params.get("server"):
+        configure_hardware(appliance, profile, params)
         settle_server(appliance, params["server"], profile)
     deploy(appliance, profile)
+
+
+def configure_hardware(appliance: Appliance, profile: Doc, params: dict[str, Any]) -> None:
+    """The server's BIOS, local storage and firmware as the profile configures them.
+
+    Only the sections a task changed are applied (a new server, or a section
+    that differs from the profile before the edit): an edit of the connections
+    does not re-run the BIOS or re-create logical drives.
+    """
+    previous = params.get("previous") or {}
+    moved = previous.get("serverHardwareUri") != params["server"]
+
+    def changed(name: str) -> bool:
+        old = profile_model.comparable_section(previous.get(name), name)
+        return bool(moved or old != profile_model.comparable_section(profile.get(name), name))
+
+    if changed("bios"):
+        profile_bios.apply_profile_bios(appliance, profile, params["server"])
 
 
 @bp.on_fail(APPLY_JOB)

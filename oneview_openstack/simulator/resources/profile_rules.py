@@ -16,7 +16,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from oneview_openstack.simulator.errors import ApiError, bad_reference, bad_request
-from oneview_openstack.simulator.resources import ports, profile_model
+from oneview_openstack.simulator.resources import ports, profile_bios, profile_model
 from oneview_openstack.simulator.resources.profile_model import connections_of
 
 if TYPE_CHECKING:
@@ -73,6 +73,7 @@ def check_fields(appliance: Appliance, doc: Doc, what: str) -> None:
         )
     for index, connection in enumerate(connections_of(doc)):
         _check_connection(appliance, connection, index, what)
+    profile_bios.check_bios(appliance, doc, what)
 
 
 def _check_boot_sections(doc: Doc, what: str) -> None:

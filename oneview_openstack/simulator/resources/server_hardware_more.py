@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 from oneview_openstack.simulator import query
 from oneview_openstack.simulator.errors import ApiError, bad_request
+from oneview_openstack.simulator.resources import profile_bios
 from oneview_openstack.simulator.resources.server_hardware import management_address
 from oneview_openstack.simulator.router import Blueprint, Ctx, Reply
 
@@ -257,21 +258,11 @@ def put_environmental_configuration(ctx: Ctx) -> Reply:
 
 @bp.get("/rest/server-hardware/{id}/bios")
 def get_bios(ctx: Ctx) -> Reply:
-    """Current BIOS values: the hardware type's defaults, with the profile's overrides."""
+    """Current BIOS values: as the last profile managing the BIOS set them, else defaults."""
     server = _server(ctx)
-    store = ctx.appliance.store
-    hardware_type = store.get(server.get("serverHardwareTypeUri") or "") or {}
-    overrides: dict[str, Any] = {}
-    profile = store.get(server.get("serverProfileUri") or "") or {}
-    bios = profile.get("bios") or {}
-    if bios.get("manageBios"):
-        for entry in bios.get("overriddenSettings") or []:
-            if isinstance(entry, dict) and "id" in entry:
-                overrides[entry["id"]] = entry.get("value")
-    settings = [
-        {"id": s["id"], "value": overrides.get(s["id"], s.get("defaultValue"))}
-        for s in hardware_type.get("biosSettings") or []
-    ]
+    profile = ctx.appliance.store.get(server.get("serverProfileUri") or "") or {}
+    values = profile_bios.current_values(ctx.appliance, server)
+    settings = [{"id": key, "value": value} for key, value in values.items()]
     return Reply(
         200,
         {

@@ -190,67 +190,79 @@ BLADE_CAPABILITIES = ["VirtualWWN", "VCConnections", "VirtualMAC"]
 
 
 def bios_settings() -> list[dict[str, Any]]:
-    """A short, real-looking subset (real appliances list several hundred)."""
+    """A real-looking subset of a Gen10 BIOS registry (real appliances list several hundred).
 
-    def option(setting_id: str, name: str, category: str, default: str, *choices: str) -> Any:
-        return {
-            "id": setting_id,
-            "name": name,
-            "category": category,
-            "type": "Option",
-            "defaultValue": default,
-            "helpText": f"Use this option to configure {name}.",
-            "warningText": None,
-            "dependencyList": [],
-            "lowerBound": None,
-            "upperBound": None,
-            "scalarIncrement": None,
-            "stringMinLength": None,
-            "valueExpression": None,
-            "options": [{"id": c, "name": c, "optionLinks": None} for c in choices],
-        }
-
+    As on Gen10 servers, option ids are the option names (older generations used
+    numbers); ``overriddenSettings`` values name an option id, or a number / text
+    within the bounds for Integer / Text settings.
+    """
     return [
-        option(
-            "ProcHyperthreading",
-            "Intel(R) Hyperthreading",
-            "System Options//Processor Options",
-            "Enabled",
-            "Enabled",
-            "Disabled",
-        ),
-        option(
-            "ProcVirtualization",
-            "Intel(R) Virtualization Technology",
-            "System Options//Virtualization Options",
-            "Enabled",
-            "Enabled",
-            "Disabled",
-        ),
-        option(
-            "BootMode",
-            "Boot Mode",
-            "System Configuration//BIOS/Platform Configuration (RBSU)//Boot Options",
-            "Uefi",
-            "Uefi",
-            "LegacyBios",
-        ),
-        option(
-            "WorkloadProfile",
-            "Workload Profile",
-            "System Configuration//Workload Profile",
-            "GeneralPowerEfficientCompute",
-            "GeneralPowerEfficientCompute",
-            "GeneralPeakFrequencyCompute",
-            "Virtualization-MaxPerformance",
-            "LowLatency",
-        ),
-        option(
-            "UsbControl",
-            "USB Control",
-            "System Options//USB Options",
-            "UsbEnabled",
-            "UsbEnabled",
-            "ExternalUsbDisabled",
-        ),
-    ]
+        _option("ProcHyperthreading", "Intel(R) Hyperthreading", PROCESSOR, "Enabled",
+                "Enabled", "Disabled"),
+        _option("ProcVirtualization", "Intel(R) Virtualization Technology", VIRTUALIZATION,
+                "Enabled", "Enabled", "Disabled"),
+        _option("ProcVtd", "Intel(R) VT-d", VIRTUALIZATION, "Enabled", "Enabled", "Disabled"),
+        _option("Sriov", "SR-IOV", VIRTUALIZATION, "Enabled", "Enabled", "Disabled"),
+        _option("BootMode", "Boot Mode", BOOT, "Uefi", "Uefi", "LegacyBios"),
+        _option("SecureBootStatus", "Secure Boot", SECURITY, "Disabled", "Enabled", "Disabled"),
+        _option("TpmVisibility", "TPM Visibility", SECURITY, "Visible", "Visible", "Hidden"),
+        _option("WorkloadProfile", "Workload Profile", WORKLOAD, "GeneralPowerEfficientCompute",
+                "GeneralPowerEfficientCompute", "GeneralPeakFrequencyCompute",
+                "GeneralThroughputCompute", "Virtualization-PowerEfficient",
+                "Virtualization-MaxPerformance", "LowLatency", "Custom"),
+        _option("PowerRegulator", "Power Regulator", POWER, "DynamicPowerSavings",
+                "DynamicPowerSavings", "StaticLowPower", "StaticHighPerf", "OsControl"),
+        _option("ProcTurbo", "Intel(R) Turbo Boost Technology", POWER, "Enabled",
+                "Enabled", "Disabled"),
+        _option("UsbControl", "USB Control", "System Options//USB Options", "UsbEnabled",
+                "UsbEnabled", "ExternalUsbDisabled", "InternalUsbDisabled", "UsbDisabled"),
+        _integer("ProcCoreDisable", "Processor Cores Disabled", PROCESSOR, 0, 0, 28),
+        _text("ServerAssetTag", "Server Asset Tag", "System Options//Server Identification",
+              "", 31),
+    ]  # fmt: skip
+
+
+PROCESSOR = "System Options//Processor Options"
+VIRTUALIZATION = "System Options//Virtualization Options"
+BOOT = "System Configuration//BIOS/Platform Configuration (RBSU)//Boot Options"
+SECURITY = "System Configuration//BIOS/Platform Configuration (RBSU)//Server Security"
+WORKLOAD = "System Configuration//Workload Profile"
+POWER = "System Configuration//Power and Performance Options"
+
+
+def _setting(setting_id: str, name: str, category: str, kind: str, default: Any) -> Any:
+    return {
+        "id": setting_id,
+        "name": name,
+        "category": category,
+        "type": kind,
+        "defaultValue": default,
+        "helpText": f"Use this option to configure {name}.",
+        "warningText": None,
+        "dependencyList": [],
+        "lowerBound": None,
+        "upperBound": None,
+        "scalarIncrement": None,
+        "stringMinLength": None,
+        "stringMaxLength": None,
+        "valueExpression": None,
+        "options": None,
+    }
+
+
+def _option(setting_id: str, name: str, category: str, default: str, *choices: str) -> Any:
+    setting = _setting(setting_id, name, category, "Option", default)
+    setting["options"] = [{"id": c, "name": c, "optionLinks": None} for c in choices]
+    return setting
+
+
+def _integer(setting_id: str, name: str, category: str, default: int, low: int, high: int) -> Any:
+    setting = _setting(setting_id, name, category, "Integer", default)
+    setting.update(lowerBound=low, upperBound=high, scalarIncrement=1)
+    return setting
+
+
+def _text(setting_id: str, name: str, category: str, default: str, longest: int) -> Any:
+    setting = _setting(setting_id, name, category, "Text", default)
+    setting.update(stringMinLength=0, stringMaxLength=longest)
+    return setting

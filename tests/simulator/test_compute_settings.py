@@ -1,0 +1,111 @@
+"""BIOS, local storage (RAID) and firmware of server profiles, as the hardware sees them.
+
+Raw HTTP against the simulator: what a profile's ``bios``, ``localStorage`` and
+``firmware`` sections do to ``/rest/server-hardware/{id}/bios``, ``/localStorage``
+and ``/firmware``, and how bad sections are refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from oneview_openstack.testing.simulator import SimulatorHandle
+
+from .compute_support import FAST, Api, error, profile_body, server, template, time_scale
+from .http_support import Doc
+
+pytestmark = pytest.mark.functional
+
+BLADE = "Frame1, bay 1"  # SY 480 Gen10, off, no profile, two 480 GB drives
+BIG = "Frame1, bay 5"  # SY 660 Gen10, four 1920 GB drives
+
+
+@pytest.fixture
+def api(sim: SimulatorHandle) -> Iterator[Api]:
+    with time_scale(sim, FAST):
+        yield Api(sim)
+
+
+def _body(api: Api, name: str, server_name: str, **sections: Any) -> Doc:
+    body = profile_body(api, template(api), name, server(api, server_name))
+    if server_name == BIG:
+        body = profile_body(api, template(api, "SPT-Prod-SY660"), name, server(api, server_name))
+    body.update(sections)
+    return body
+
+
+def _bios(api: Api, server_name: str) -> dict[str, Any]:
+    found = api.get(f"{server(api, server_name)['uri']}/bios")["settings"]
+    return {s["id"]: s["value"] for s in found}
+
+
+# -- BIOS ------------------------------------------------------------------------------
+
+
+def test_profile_bios_overrides_reach_the_server_and_stay_after_removal(api: Api) -> None:
+    defaults = _bios(api, BLADE)
+    bios = {
+        "manageBios": True,
+        "overriddenSettings": [
+            {"id": "ProcHyperthreading", "value": "Disabled"},
+            {"id": "WorkloadProfile", "value": "Virtualization-MaxPerformance"},
+            {"id": "ProcCoreDisable", "value": "4"},
+        ],
+    }
+    task = api.run("POST", "/rest/server-profiles", _body(api, "bios-1", BLADE, bios=bios))
+    profile_uri = task["associatedResource"]["resourceUri"]
+
+    applied = _bios(api, BLADE)
+    assert defaults["ProcHyperthreading"] == "Enabled"
+    assert applied["ProcHyperthreading"] == "Disabled"
+    assert applied["WorkloadProfile"] == "Virtualization-MaxPerformance"
+    assert applied["ProcCoreDisable"] == "4"
+    assert applied["PowerRegulator"] == defaults["PowerRegulator"]
+
+    api.run("DELETE", profile_uri)
+    assert _bios(api, BLADE) == applied  # the hardware keeps its BIOS
+
+
+def test_profile_managing_bios_resets_what_it_does_not_override(api: Api) -> None:
+    first = {"manageBios": True, "overriddenSettings": [{"id": "Sriov", "value": "Disabled"}]}
+    task = api.run("POST", "/rest/server-profiles", _body(api, "bios-2", BLADE, bios=first))
+    profile = api.get(task["associatedResource"]["resourceUri"])
+    profile["bios"] = {
+        "manageBios": True,
+        "overriddenSettings": [{"id": "PowerRegulator", "value": "StaticHighPerf"}],
+    }
+    api.run("PUT", profile["uri"], profile)
+
+    values = _bios(api, BLADE)
+    assert values["Sriov"] == "Enabled"
+    assert values["PowerRegulator"] == "StaticHighPerf"
+
+
+@pytest.mark.parametrize(
+    ("entry", "code"),
+    [
+        ({"id": "NoSuchSetting", "value": "Enabled"}, "UNSUPPORTED_BIOS_SETTING"),
+        ({"id": "ProcHyperthreading", "value": "Maybe"}, "INVALID_BIOS_SETTING_VALUE"),
+        ({"id": "ProcCoreDisable", "value": "99"}, "INVALID_BIOS_SETTING_VALUE"),
+        ({"id": "ServerAssetTag", "value": "x" * 40}, "INVALID_BIOS_SETTING_VALUE"),
+    ],
+)
+def test_bad_bios_override_is_refused_at_once(api: Api, entry: Doc, code: str) -> None:
+    bios = {"manageBios": True, "overriddenSettings": [entry]}
+    body = _body(api, "bios-bad", BLADE, bios=bios)
+
+    refused = error(api.call("POST", "/rest/server-profiles", body), 400, code)
+
+    assert str(entry["id"]) in refused["message"] + refused["details"]
+    assert api.members("/rest/server-profiles?filter=\"name='bios-bad'\"") == []
+    assert _bios(api, BLADE)["ProcHyperthreading"] == "Enabled"
+
+
+def test_bad_bios_override_in_a_template_is_refused(api: Api) -> None:
+    spt = template(api)
+    spt["bios"] = {"manageBios": True, "overriddenSettings": [{"id": "Sriov", "value": "On"}]}
+
+    error(api.call("PUT", spt["uri"], spt), 400, "INVALID_BIOS_SETTING_VALUE")
