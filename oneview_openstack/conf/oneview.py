@@ -88,6 +88,14 @@ ironic_opts = [
         "disables them.",
     ),
     cfg.IntOpt(
+        "task_poll_interval",
+        default=10,
+        min=1,
+        help="Seconds between two readings of the OneView tasks nodes wait for (applying or "
+        "removing a server profile): one task listing per appliance, whatever the number "
+        "of nodes. A step ends at most this long after OneView's task did.",
+    ),
+    cfg.IntOpt(
         "power_timeout",
         default=120,
         min=1,
@@ -97,9 +105,12 @@ ironic_opts = [
     ),
     cfg.BoolOpt(
         "soft_power_off_fallback",
-        default=True,
+        default=False,
         help="When a soft power off (ACPI shutdown request) fails or does not finish in time, "
-        "power the server off hard (press and hold) instead of failing.",
+        "power the server off hard (press and hold) instead of failing. By default (false) "
+        "the soft power off fails as Ironic defines it (PowerStateFailure, with OneView's "
+        "reason) and the server is left running: a hard power off can lose the data of an "
+        "OS that was still shutting down, so it is the operator's choice.",
     ),
     cfg.IntOpt(
         "inventory_max_age",

@@ -15,6 +15,12 @@ reboot        On + ColdBoot; with a pending boot device: hard off, write it, on
 soft reboot   soft off (with the same fallback), pending boot device, on
 (any reboot of a server that is off powers it on)
 ============  ===============================================================================
+
+``validate`` only parses the node's settings (Nova validates before every boot: an appliance
+that does not answer must not fail it); what only OneView can tell (the server exists, its
+type, enclosure group, template and MACs agree) is the verify step
+:meth:`OneViewPower.verify_oneview_settings`, run on ``manage``, and is checked again by
+inspection and deploy.
 """
 
 from __future__ import annotations
@@ -29,7 +35,14 @@ from ironic.conf import CONF
 from ironic.drivers import base
 
 from oneview_openstack import client
-from oneview_openstack.ironic_driver import boot_devices, common, errors, inventory, periodics
+from oneview_openstack.ironic_driver import (
+    boot_devices,
+    common,
+    errors,
+    inventory,
+    ownership,
+    periodics,
+)
 
 LOG = logging.getLogger(__name__)
 
@@ -51,6 +64,8 @@ SUPPORTED_POWER_STATES = [
     states.SOFT_POWER_OFF,
 ]
 BUSY_RETRY_SECONDS = 0.5
+# Above Ironic's own verify steps (redfish's is 1): a node naming another server fails first.
+VERIFY_PRIORITY = 100
 
 
 def ironic_power_state(state: client.PowerState) -> str:
@@ -69,8 +84,37 @@ class OneViewPower(periodics.OneViewPeriodicsMixin, base.PowerInterface):
         return common.COMMON_PROPERTIES.copy()
 
     def validate(self, task: Any) -> None:
-        """Check the node's OneView settings (see :func:`common.validate_node`)."""
+        """Check the node's own settings, offline (:func:`common.parse_driver_info`)."""
+        common.parse_driver_info(task.node)
+
+    @base.verify_step(priority=VERIFY_PRIORITY)
+    def verify_oneview_settings(self, task: Any) -> None:
+        """Check the node's settings against OneView (:func:`common.validate_node`).
+
+        Runs on ``manage`` (enroll -> verifying -> manageable); a failure sends the node
+        back to ``enroll`` with an error naming the node, the field and its value.
+        """
         common.validate_node(task)
+
+    def supports_power_sync(self, task: Any) -> bool:
+        """False while a OneView user holds the node's server: the conductor's power sync
+        then records the state they chose instead of forcing Ironic's back (and failing,
+        and putting the node in maintenance).
+
+        Answered from the conductor's shared listing (:mod:`inventory`), no request per
+        node; when the listing cannot tell, True (Ironic's default).
+        """
+        settings = common.parse_driver_info(task.node)
+        try:
+            listed = inventory.server_for_sync(
+                common.get_client(settings), settings.server_hardware_uri
+            )
+        except client.OneViewError:
+            return True  # get_power_state reported the error; nothing will be forced
+        if listed is None:
+            return True
+        owner = ownership.owner(listed.server_profile_uri, settings.applied_server_profile_uri)
+        return owner is not ownership.Owner.ONEVIEW_USER
 
     def get_power_state(self, task: Any) -> str:
         """``power on``, ``power off`` or ``error`` (OneView reports ``Unknown``).
@@ -110,6 +154,8 @@ class OneViewPower(periodics.OneViewPeriodicsMixin, base.PowerInterface):
 
         :raises: InvalidParameterValue for a power state this interface does not support.
         :raises: ServerInUseByOneView when a OneView user owns the server.
+        :raises: PowerStateFailure when a soft power off does not complete (and the
+            operator did not opt in to ``[oneview]soft_power_off_fallback``).
         :raises: OneViewError when OneView refuses or fails the power task.
         """
         if power_state not in SUPPORTED_POWER_STATES:
@@ -162,7 +208,13 @@ class _PowerAction:
             self._set(client.PowerState.OFF, client.PowerControl.MOMENTARY_PRESS)
         except (client.TaskFailed, client.TaskTimeout) as error:
             if not CONF.oneview.soft_power_off_fallback:
-                raise
+                raise exception.PowerStateFailure(
+                    f"Node {self.node.uuid}: failed to set power state to "
+                    f"{states.SOFT_POWER_OFF!r}: the server did not shut down ({error}). It "
+                    "is left as it is; power it off hard ('power off'), or let the driver "
+                    "do so with [oneview]soft_power_off_fallback = true.",
+                    pstate=states.SOFT_POWER_OFF,
+                ) from error
             LOG.warning(
                 "Node %s: soft power off did not complete (%s); powering off hard",
                 self.node.uuid,

@@ -42,7 +42,7 @@ def test_registered_options_read_an_original_section(tmp_path: Path) -> None:
     assert config.oneview.periodic_check_interval == 60
     assert config.oneview.tls_cacert_file is None
     assert config.oneview.request_timeout == 60
-    assert config.oneview.soft_power_off_fallback is True
+    assert config.oneview.soft_power_off_fallback is False
 
 
 def test_the_password_is_secret() -> None:

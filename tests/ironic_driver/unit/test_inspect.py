@@ -71,12 +71,12 @@ class InspectTestCase(OneViewTestCase):
         assert inventory["system_vendor"]["serial_number"] == "2M210001GR"
         assert inventory["boot"]["pxe_interface"] == "02:23:13:10:00:01"
 
-    def test_the_inspected_node_validates(self) -> None:
+    def test_the_inspected_node_passes_verification(self) -> None:
         node = self.create_oneview_node()
         self._inspect(node)
 
-        with task_manager.acquire(self.context, node.uuid, shared=True) as task:
-            task.driver.power.validate(task)
+        with task_manager.acquire(self.context, node.uuid) as task:
+            task.driver.power.verify_oneview_settings(task)
 
     def test_inspecting_again_changes_nothing(self) -> None:
         node = self.create_oneview_node()

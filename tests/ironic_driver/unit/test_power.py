@@ -9,7 +9,7 @@ from ironic.common import exception, states
 from ironic.conductor import task_manager
 
 from oneview_openstack import client
-from oneview_openstack.ironic_driver import errors, power
+from oneview_openstack.ironic_driver import errors, inventory, power
 
 from .. import oneview_seed as seed
 from ..oneview_seed import OneViewSide
@@ -96,7 +96,10 @@ class PowerTestCase(OneViewTestCase):
             ("Power off", "Completed"),
         ]
 
-    def test_soft_power_off_ignored_by_the_os_falls_back_to_a_hard_power_off(self) -> None:
+    def test_soft_power_off_ignored_by_the_os_falls_back_to_a_hard_power_off_if_opted_in(
+        self,
+    ) -> None:
+        self.config(group="oneview", soft_power_off_fallback=True)
         node = self.create_oneview_node()
         self._set(node, states.POWER_ON)
         self.sim.operator.fail_next_task(
@@ -111,7 +114,8 @@ class PowerTestCase(OneViewTestCase):
             ("Power off", "Completed"),
         ]
 
-    def test_soft_power_off_outlasting_the_timeout_falls_back_to_a_hard_power_off(self) -> None:
+    def test_soft_power_off_outlasting_the_timeout_falls_back_if_opted_in(self) -> None:
+        self.config(group="oneview", soft_power_off_fallback=True)
         node = self.create_oneview_node()
         self._set(node, states.POWER_ON)
         self.sim.operator.set_config(time_scale=0.1)  # a graceful shutdown takes 1.5 s
@@ -120,18 +124,45 @@ class PowerTestCase(OneViewTestCase):
 
         assert self._server()["powerState"] == "Off"
 
-    def test_soft_power_off_without_fallback_fails_with_oneviews_message(self) -> None:
-        self.config(group="oneview", soft_power_off_fallback=False)
-        node = self.create_oneview_node()
+    def test_soft_power_off_ignored_by_the_os_is_a_power_state_failure(self) -> None:
+        node = self.create_oneview_node()  # [oneview]soft_power_off_fallback: false by default
         self._set(node, states.POWER_ON)
         self.sim.operator.fail_next_task(
             SOFT_OFF_TIMEOUT, "The OS did not shut down.", name="Power off"
         )
 
-        with pytest.raises(errors.OneViewError, match="The OS did not shut down") as caught:
+        with pytest.raises(exception.PowerStateFailure) as caught:
             self._set(node, states.SOFT_POWER_OFF, timeout=30)
 
-        assert node.uuid in str(caught.value)
+        message = str(caught.value)
+        assert node.uuid in message
+        assert "'soft power off'" in message
+        assert "The OS did not shut down" in message
+        assert "soft_power_off_fallback" in message
+        assert self._server()["powerState"] == "On"
+        assert self.side.tasks_of(self.seed.server(seed.BLADE))[1:] == [("Power off", "Error")]
+
+    def test_soft_power_off_outlasting_the_timeout_is_a_power_state_failure(self) -> None:
+        node = self.create_oneview_node()
+        self._set(node, states.POWER_ON)
+        self.sim.operator.set_config(time_scale=0.1)  # a graceful shutdown takes 1.5 s
+
+        with pytest.raises(exception.PowerStateFailure, match=node.uuid):
+            self._set(node, states.SOFT_POWER_OFF, timeout=0.3)
+
+        assert [name for name, _ in self.side.tasks_of(self.seed.server(seed.BLADE))] == [
+            "Power on",
+            "Power off",  # the shutdown request only: no press and hold after it
+        ]
+
+    def test_soft_reboot_that_cannot_shut_down_is_a_power_state_failure(self) -> None:
+        node = self.create_oneview_node()
+        self._set(node, states.POWER_ON)
+        self.sim.operator.fail_next_task(SOFT_OFF_TIMEOUT, "Still running.", name="Power off")
+
+        with pytest.raises(exception.PowerStateFailure, match="Still running"):
+            self._set(node, states.SOFT_REBOOT, timeout=30)
+
         assert self._server()["powerState"] == "On"
 
     def test_hard_power_off_failure_is_reported_without_retrying_softly(self) -> None:
@@ -260,3 +291,107 @@ class PowerTestCase(OneViewTestCase):
             states.SOFT_REBOOT,
             states.SOFT_POWER_OFF,
         }
+
+
+class ValidateAndVerifyTestCase(OneViewTestCase):
+    """``validate`` reads nothing from OneView; the verify step reads and checks."""
+
+    def _validate(self, node) -> None:
+        with task_manager.acquire(self.context, node.uuid, shared=True) as task:
+            task.driver.power.validate(task)
+            task.driver.inspect.validate(task)
+
+    def _verify(self, node) -> None:
+        with task_manager.acquire(self.context, node.uuid) as task:
+            task.driver.power.verify_oneview_settings(task)
+
+    def test_validate_passes_with_oneview_unreachable(self) -> None:
+        node = self.create_oneview_node()
+        self.sim.operator.add_fault("/rest/*", status=503, error_code="DOWN", message="Down.")
+        self.sim.operator.clear_counters()
+
+        self._validate(node)
+
+        assert self.sim.operator.counters() == {}
+
+    def test_validate_still_checks_the_nodes_own_settings(self) -> None:
+        node = self.create_oneview_node(driver_info={"server_hardware_uri": "not a uri!"})
+
+        with pytest.raises(exception.InvalidParameterValue, match="driver_info/server_hardware"):
+            self._validate(node)
+
+    def test_the_verify_step_runs_on_manage(self) -> None:
+        node = self.create_oneview_node()
+
+        with task_manager.acquire(self.context, node.uuid, shared=True) as task:
+            steps = task.driver.power.get_verify_steps(task)
+
+        assert [(step["step"], step["priority"]) for step in steps] == [
+            ("verify_oneview_settings", power.VERIFY_PRIORITY)
+        ]
+
+    def test_verify_passes_for_a_consistent_node(self) -> None:
+        self._verify(self.create_oneview_node())
+
+    def test_verify_names_a_server_oneview_does_not_know(self) -> None:
+        missing = "/rest/server-hardware/00000000-dead-beef-0000-000000000000"
+        node = self.create_oneview_node(driver_info={"server_hardware_uri": missing})
+
+        with pytest.raises(exception.InvalidParameterValue) as caught:
+            self._verify(node)
+
+        message = str(caught.value)
+        assert node.uuid in message
+        assert "driver_info/server_hardware_uri" in message
+        assert missing in message
+
+    def test_verify_fails_naming_the_appliance_when_it_is_unreachable(self) -> None:
+        node = self.create_oneview_node()
+        self.sim.operator.add_fault("/rest/*", status=503, error_code="DOWN", message="Down.")
+
+        with pytest.raises(errors.OneViewConnectionError, match=node.uuid):
+            self._verify(node)
+
+
+class PowerSyncTestCase(OneViewTestCase):
+    """``supports_power_sync``: false while a OneView user holds the server."""
+
+    def _supports(self, node) -> bool:
+        with task_manager.acquire(self.context, node.uuid, shared=True) as task:
+            return bool(task.driver.power.supports_power_sync(task))
+
+    def setUp(self) -> None:
+        super().setUp()
+        inventory.shared_inventories().invalidate()
+        self.addCleanup(inventory.shared_inventories().invalidate)
+
+    def test_a_server_held_by_a_oneview_user_is_not_synced(self) -> None:
+        free = self.create_oneview_node(seed.BLADE)
+        held = self.create_oneview_node(seed.BLADE_ON, template=None)
+
+        assert (self._supports(free), self._supports(held)) == (True, False)
+
+    def test_the_answer_comes_from_the_shared_listing(self) -> None:
+        nodes = [self.create_oneview_node(name) for name in (seed.BLADE, seed.BLADE_2)]
+        self._supports(nodes[0])  # logs in, lists
+        inventory.shared_inventories().invalidate()
+        self.sim.operator.clear_counters()
+
+        for node in nodes:
+            self._supports(node)
+
+        assert self.sim.operator.counters() == {"GET /rest/server-hardware": 1}
+
+    def test_a_server_carrying_ironics_own_profile_is_synced(self) -> None:
+        side = OneViewSide(self.sim)
+        server_uri = self.seed.server(seed.BLADE)
+        profile = side.create_profile(self.seed.template(seed.TEMPLATE), server_uri, "ir")
+        node = self.create_oneview_node(driver_info={"applied_server_profile_uri": profile})
+
+        assert self._supports(node) is True
+
+    def test_an_unreachable_appliance_keeps_ironics_default(self) -> None:
+        node = self.create_oneview_node(seed.BLADE_ON, template=None)
+        self.sim.operator.add_fault("/rest/*", status=503, error_code="DOWN", message="Down.")
+
+        assert self._supports(node) is True
