@@ -109,3 +109,32 @@ def test_bad_bios_override_in_a_template_is_refused(api: Api) -> None:
     spt["bios"] = {"manageBios": True, "overriddenSettings": [{"id": "Sriov", "value": "On"}]}
 
     error(api.call("PUT", spt["uri"], spt), 400, "INVALID_BIOS_SETTING_VALUE")
+
+
+# -- several tasks in one listing ----------------------------------------------------
+
+
+def test_tasks_selected_by_uri_with_or_in_one_listing(api: Api) -> None:
+    first = api.call("PUT", f"{server(api, BLADE)['uri']}/refreshState", REFRESH)
+    second = api.call("PUT", f"{server(api, BIG)['uri']}/refreshState", REFRESH)
+    uris = [api.wait(first)["uri"], api.wait(second)["uri"]]
+    either = " OR ".join(f"uri='{uri}'" for uri in uris)
+
+    both = api.members(f'/rest/tasks?filter="{either}"')
+    completed = api.members(f"/rest/tasks?filter=\"({either}) AND taskState='Completed'\"")
+    running = api.members(f'/rest/tasks?filter="{either}"&filter="taskState=\'Running\'"')
+    anded = api.members(f"/rest/tasks?filter=\"uri='{uris[0]}'\"&filter=\"uri='{uris[1]}'\"")
+
+    assert sorted(t["uri"] for t in both) == sorted(uris)
+    assert sorted(t["uri"] for t in completed) == sorted(uris)
+    assert running == []
+    assert anded == []  # several filter parameters are ANDed
+
+
+def test_task_listing_with_a_broken_or_filter_is_refused(api: Api) -> None:
+    response = api.call("GET", "/rest/tasks?filter=\"uri='/rest/tasks/a' OR\"")
+
+    error(response, 400, "INVALID_FILTER")
+
+
+REFRESH = {"refreshState": "RefreshPending"}

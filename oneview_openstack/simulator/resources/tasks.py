@@ -16,7 +16,13 @@ bp = Blueprint()
 
 @bp.get("/rest/tasks")
 def list_tasks(ctx: Ctx) -> Reply:
-    """Tasks, filterable (e.g. taskState='Running') and sortable."""
+    """Tasks, filterable and sortable.
+
+    Several tasks in one request, as a poller of pending tasks asks:
+    ``filter="uri='/rest/tasks/a' OR uri='/rest/tasks/b'"`` (one filter joined with
+    OR; several ``filter`` parameters are ANDed, as on an appliance), optionally
+    ``AND taskState='Running'``.
+    """
     docs = ctx.appliance.store.iter("tasks")
     return query.page(ctx, docs, collection_type="TaskResourceCollectionV2", category="tasks")
 
