@@ -325,7 +325,17 @@ def update_alert(ctx: Ctx) -> Reply:
         entry_uri = f"/rest/alerts/AlertChangeLog/{next_id(ctx.appliance, 'changelog')}"
         log.append(_log_entry(ctx.owner, notes, now, entry_uri))
     changes["changeLog"] = log
-    return Reply(200, ctx.render(ctx.appliance.store.update(alert["uri"], changes)))
+    updated = ctx.appliance.store.update(alert["uri"], changes)
+    if "alertState" in changes:
+        _health().alert_state_changed(ctx.appliance, updated)
+    return Reply(200, ctx.render(updated))
+
+
+def _health() -> Any:
+    """The health module (it builds on this one: imported when used)."""
+    from oneview_openstack.simulator.resources import health
+
+    return health
 
 
 def _log_entry(user: str, notes: str, now: str, uri: str | None) -> Doc:
@@ -352,6 +362,7 @@ def delete_alert(ctx: Ctx) -> Reply:
     alert = ctx.appliance.store.require(ctx.path)
     require_current_etag(ctx, alert)
     ctx.appliance.store.remove(alert["uri"])
+    _health().forget(ctx.appliance, alert["uri"])
     return Reply(204)
 
 
@@ -380,6 +391,7 @@ def complete_delete_alerts(appliance: Appliance, params: dict[str, Any]) -> None
     for uri in params["uris"]:
         if appliance.store.get(uri) is not None:
             appliance.store.remove(uri)
+            _health().forget(appliance, uri)
 
 
 @bp.delete("/rest/alerts/AlertChangeLog/{id}")
@@ -490,4 +502,5 @@ def operator_clear_alerts(ctx: Ctx) -> Reply:
     """Remove every alert."""
     for doc in ctx.appliance.store.members("alerts"):
         ctx.appliance.store.remove(doc["uri"])
+        _health().forget(ctx.appliance, doc["uri"])
     return Reply(204)

@@ -3,6 +3,8 @@
 - A task history: one Completed task per seeded resource a person added
   (enclosures and rack servers "Add", networks, groups, templates and profiles
   "Create"), dated at the resource's ``created``, with an event each.
+- Alerts: a few Active ones and a Cleared one, with their events and the health
+  they cause (``build_health``).
 - Scopes: one per enclosure group ("<group> scope"), whose members are the group,
   its enclosures, their server hardware and the profiles on those servers.
 
@@ -13,6 +15,8 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+
+from oneview_openstack.simulator.seed.build_health import health_documents
 
 Doc = dict[str, Any]
 
@@ -43,8 +47,13 @@ def add_activity(documents: list[Doc]) -> list[Doc]:
     for number, task in enumerate(history, start=1):
         events.append(_event(number, task))
     scopes, scoped = _scopes(documents)
-    counters = {"uri": "/_activity/counters", "events": len(events)}
-    return [*documents, *history, *events, *scopes, *scoped, counters]
+    alerts = health_documents(documents, len(events) + 1)
+    counters = {
+        "uri": "/_activity/counters",
+        "events": len(events) + sum(doc.get("category") == "events" for doc in alerts),
+        "alerts": sum(doc.get("category") == "alerts" for doc in alerts),
+    }
+    return [*documents, *history, *events, *alerts, *scopes, *scoped, counters]
 
 
 def _id(*parts: str) -> str:
