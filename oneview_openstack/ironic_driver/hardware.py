@@ -11,6 +11,7 @@ from ironic.drivers.modules import noop_mgmt
 
 from oneview_openstack.ironic_driver import (
     deploy,
+    firmware,
     inband_inspect,
     inspect,
     management,
@@ -30,6 +31,7 @@ _DEPLOY_INTERFACES: tuple[type[base.DeployInterface], ...] = (
     deploy.OneViewAgentDeploy,
     deploy.OneViewRamdiskDeploy,
 )
+_FIRMWARE_INTERFACES: tuple[type[base.FirmwareInterface], ...] = (firmware.OneViewFirmware,)
 
 
 class OneViewHardware(generic.GenericHardware):
@@ -55,3 +57,7 @@ class OneViewHardware(generic.GenericHardware):
     @property
     def supported_inspect_interfaces(self) -> list[type[base.InspectInterface]]:
         return [*_INSPECT_INTERFACES, *super().supported_inspect_interfaces]
+
+    @property
+    def supported_firmware_interfaces(self) -> list[type[base.FirmwareInterface]]:
+        return [*_FIRMWARE_INTERFACES, *super().supported_firmware_interfaces]
