@@ -42,7 +42,14 @@ from ironic.conductor import periodics, task_manager
 from ironic.conf import CONF
 
 from oneview_openstack import client
-from oneview_openstack.ironic_driver import common, inventory, ownership, profiles, transitions
+from oneview_openstack.ironic_driver import (
+    common,
+    inventory,
+    ownership,
+    profile_tasks,
+    profiles,
+    transitions,
+)
 from oneview_openstack.ironic_driver.inband_inspect import INSPECTION_PROFILE
 from oneview_openstack.ironic_driver.transitions import CLAIMED, Action
 
@@ -125,7 +132,8 @@ def holds_our_claim(node: NodeView) -> bool:
 
 
 class OneViewPeriodicsMixin:
-    """The dynamic-allocation periodic task, for the one interface class that hosts it.
+    """The driver's periodic tasks (dynamic allocation, the OneView task poller), for the one
+    interface class that hosts them.
 
     Ironic runs the periodic tasks of each interface *class* once; every ``oneview`` node uses
     the OneView power interface, so that class (and only it) includes this mixin.
@@ -137,6 +145,11 @@ class OneViewPeriodicsMixin:
     )
     def _check_dynamic_allocation(self, manager: Any, context: Any) -> None:
         DynamicAllocation(manager, context).run()
+
+    @periodics.periodic(spacing=lambda: CONF.oneview.task_poll_interval)
+    def _poll_oneview_tasks(self, manager: Any, context: Any) -> None:
+        """The OneView tasks nodes wait for (see :mod:`profile_tasks`)."""
+        profile_tasks.TaskPoller(manager, context).run()
 
 
 @dataclasses.dataclass
