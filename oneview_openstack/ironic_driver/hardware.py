@@ -10,12 +10,14 @@ from ironic.drivers import base, generic
 from ironic.drivers.modules import noop_mgmt
 
 from oneview_openstack.ironic_driver import (
+    bios,
     deploy,
     firmware,
     inband_inspect,
     inspect,
     management,
     power,
+    raid,
 )
 
 _POWER_INTERFACES: tuple[type[base.PowerInterface], ...] = (power.OneViewPower,)
@@ -32,6 +34,8 @@ _DEPLOY_INTERFACES: tuple[type[base.DeployInterface], ...] = (
     deploy.OneViewRamdiskDeploy,
 )
 _FIRMWARE_INTERFACES: tuple[type[base.FirmwareInterface], ...] = (firmware.OneViewFirmware,)
+_BIOS_INTERFACES: tuple[type[base.BIOSInterface], ...] = (bios.OneViewBIOS,)
+_RAID_INTERFACES: tuple[type[base.RAIDInterface], ...] = (raid.OneViewRAID,)
 
 
 class OneViewHardware(generic.GenericHardware):
@@ -61,3 +65,11 @@ class OneViewHardware(generic.GenericHardware):
     @property
     def supported_firmware_interfaces(self) -> list[type[base.FirmwareInterface]]:
         return [*_FIRMWARE_INTERFACES, *super().supported_firmware_interfaces]
+
+    @property
+    def supported_bios_interfaces(self) -> list[type[base.BIOSInterface]]:
+        return [*_BIOS_INTERFACES, *super().supported_bios_interfaces]
+
+    @property
+    def supported_raid_interfaces(self) -> list[type[base.RAIDInterface]]:
+        return [*_RAID_INTERFACES, *super().supported_raid_interfaces]
