@@ -138,3 +138,112 @@ def test_task_listing_with_a_broken_or_filter_is_refused(api: Api) -> None:
 
 
 REFRESH = {"refreshState": "RefreshPending"}
+
+
+# -- local storage (RAID) ------------------------------------------------------------
+
+MIB_1920_GB = 1920 * 1000**3 // 1024**2
+
+
+def _controller(*drives: Doc, initialize: bool = True, mode: str = "RAID") -> Doc:
+    return {
+        "localStorage": {
+            "controllers": [
+                {
+                    "deviceSlot": "Embedded",
+                    "mode": mode,
+                    "initialize": initialize,
+                    "logicalDrives": list(drives),
+                }
+            ]
+        }
+    }
+
+
+def _drive(name: str, level: str, count: int, bootable: bool = False) -> Doc:
+    return {
+        "name": name,
+        "raidLevel": level,
+        "bootable": bootable,
+        "numPhysicalDrives": count,
+        "driveTechnology": "SasSsd",
+        "accelerator": "Unmanaged",
+    }
+
+
+def _logical_drives(api: Api, server_name: str) -> list[Doc]:
+    storage = api.get(f"{server(api, server_name)['uri']}/localStorage")
+    found: list[Doc] = storage["data"][0]["LogicalDrives"]
+    return found
+
+
+def test_profile_raid_creates_logical_drives_sized_by_level(api: Api) -> None:
+    storage = _controller(_drive("os", "RAID1", 2, bootable=True), _drive("data", "RAID0", 2))
+    task = api.run("POST", "/rest/server-profiles", _body(api, "raid-1", BIG, **storage))
+    profile = api.get(task["associatedResource"]["resourceUri"])
+
+    drives = {d["LogicalDriveName"]: d for d in _logical_drives(api, BIG)}
+    assert sorted(drives) == ["data", "os"]  # initialize wiped the seed's "boot" drive
+    assert drives["os"]["Raid"] == "1" and drives["os"]["CapacityMiB"] == MIB_1920_GB
+    assert drives["data"]["CapacityMiB"] == 2 * MIB_1920_GB
+    assert not set(drives["os"]["DataDrives"]) & set(drives["data"]["DataDrives"])
+    numbers = [d["driveNumber"] for d in profile["localStorage"]["controllers"][0]["logicalDrives"]]
+    assert numbers == [drives["os"]["LogicalDriveNumber"], drives["data"]["LogicalDriveNumber"]]
+
+    profile["description"] = "edited"  # an edit that leaves local storage alone
+    api.run("PUT", profile["uri"], profile)
+    assert _logical_drives(api, BIG) == list(drives.values())
+
+    api.run("DELETE", profile["uri"])
+    assert {d["LogicalDriveName"] for d in _logical_drives(api, BIG)} == {"os", "data"}
+
+
+def test_profile_raid5_without_initialize_keeps_existing_drives(api: Api) -> None:
+    storage = _controller(_drive("scratch", "RAID0", 2), initialize=False)
+    api.run("POST", "/rest/server-profiles", _body(api, "raid-2", BIG, **storage))
+
+    drives = {d["LogicalDriveName"]: d for d in _logical_drives(api, BIG)}
+    assert sorted(drives) == ["boot", "scratch"]
+    assert drives["scratch"]["LogicalDriveNumber"] == 2
+
+
+def test_profile_asking_more_drives_than_free_ends_in_error(api: Api) -> None:
+    storage = _controller(_drive("big", "RAID5", 3), initialize=False)  # 2 of 4 taken by boot
+    before = _logical_drives(api, BIG)
+
+    task = api.fails(
+        "POST",
+        "/rest/server-profiles",
+        _body(api, "raid-3", BIG, **storage),
+        "INSUFFICIENT_PHYSICAL_DRIVES",
+    )
+
+    assert "big" in task["taskErrors"][0]["message"]
+    assert _logical_drives(api, BIG) == before
+    assert server(api, BIG)["serverProfileUri"] is None
+
+
+@pytest.mark.parametrize(
+    ("storage", "code"),
+    [
+        (_controller(_drive("a", "RAID7", 2)), "UNSUPPORTED_RAID_LEVEL"),
+        (_controller(_drive("a", "RAID5", 2)), "INVALID_NUMBER_OF_PHYSICAL_DRIVES"),
+        (_controller(_drive("a", "RAID10", 3)), "INVALID_NUMBER_OF_PHYSICAL_DRIVES"),
+        (_controller(_drive("a", "RAID0", 9)), "INVALID_NUMBER_OF_PHYSICAL_DRIVES"),
+        (
+            _controller(_drive("a", "RAID0", 1, True), _drive("b", "RAID0", 1, True)),
+            "MULTIPLE_BOOTABLE_LOGICAL_DRIVES",
+        ),
+        (
+            _controller(_drive("a", "RAID0", 1), mode="HBA"),
+            "LOGICAL_DRIVES_NOT_SUPPORTED_IN_HBA_MODE",
+        ),
+        (_controller(mode="JBOD"), "INVALID_CONTROLLER_MODE"),
+    ],
+)
+def test_bad_local_storage_is_refused_at_once(api: Api, storage: Doc, code: str) -> None:
+    body = _body(api, "raid-bad", BIG, **storage)
+
+    error(api.call("POST", "/rest/server-profiles", body), 400, code)
+
+    assert api.members("/rest/server-profiles?filter=\"name='raid-bad'\"") == []

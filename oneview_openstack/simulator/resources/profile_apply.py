@@ -15,7 +15,13 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from oneview_openstack.simulator.errors import ApiError, conflict, not_found
-from oneview_openstack.simulator.resources import id_pools, ports, profile_bios, profile_model
+from oneview_openstack.simulator.resources import (
+    id_pools,
+    ports,
+    profile_bios,
+    profile_model,
+    profile_storage,
+)
 from oneview_openstack.simulator.resources.profile_model import Compliance, ProfileState
 from oneview_openstack.simulator.resources.server_hardware import ServerState
 from oneview_openstack.simulator.router import Blueprint
@@ -282,6 +288,10 @@ def configure_hardware(appliance: Appliance, profile: Doc, params: dict[str, Any
 
     if changed("bios"):
         profile_bios.apply_profile_bios(appliance, profile, params["server"])
+    if changed("localStorage"):
+        profile_storage.apply_local_storage(appliance, profile, params["server"])
+    profile_storage.number_drives(appliance, profile, params["server"])
+    appliance.store.update(profile["uri"], {"localStorage": profile["localStorage"]})
 
 
 @bp.on_fail(APPLY_JOB)

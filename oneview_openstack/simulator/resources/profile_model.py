@@ -243,7 +243,26 @@ def comparable_section(section: Any, name: str | None = None) -> Any:
     if not isinstance(section, dict):
         return section
     base = default_sections().get(name, {}) if name else {}
-    return {**base, **{k: v for k, v in section.items() if k not in RUNTIME_KEYS}}
+    comparable = {**base, **{k: v for k, v in section.items() if k not in RUNTIME_KEYS}}
+    if name == "localStorage":
+        comparable["controllers"] = [
+            _without_drive_numbers(c) for c in section.get("controllers") or []
+        ]
+    return comparable
+
+
+def _without_drive_numbers(controller: Any) -> Any:
+    """A controller without the ``driveNumber`` the appliance gives each logical drive."""
+    if not isinstance(controller, dict):
+        return controller
+    drives = controller.get("logicalDrives")
+    if not isinstance(drives, list):
+        return controller
+    bare = [
+        {k: v for k, v in d.items() if k != "driveNumber"} if isinstance(d, dict) else d
+        for d in drives
+    ]
+    return {**controller, "logicalDrives": bare}
 
 
 def connection_key(connection: Doc) -> Doc:

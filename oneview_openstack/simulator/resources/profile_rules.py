@@ -16,7 +16,12 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from oneview_openstack.simulator.errors import ApiError, bad_reference, bad_request
-from oneview_openstack.simulator.resources import ports, profile_bios, profile_model
+from oneview_openstack.simulator.resources import (
+    ports,
+    profile_bios,
+    profile_model,
+    profile_storage,
+)
 from oneview_openstack.simulator.resources.profile_model import connections_of
 
 if TYPE_CHECKING:
@@ -74,6 +79,7 @@ def check_fields(appliance: Appliance, doc: Doc, what: str) -> None:
     for index, connection in enumerate(connections_of(doc)):
         _check_connection(appliance, connection, index, what)
     profile_bios.check_bios(appliance, doc, what)
+    profile_storage.check_local_storage(appliance, doc)
 
 
 def _check_boot_sections(doc: Doc, what: str) -> None:
@@ -268,7 +274,7 @@ def configuration_problem(
             error = _network_problem(connection, reachable, profile)
         if error is not None:
             return error
-    return None
+    return profile_storage.storage_problem(appliance, profile, server) if server else None
 
 
 def _boot_order_problem(profile: Doc) -> ApiError | None:
