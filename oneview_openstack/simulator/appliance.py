@@ -11,6 +11,7 @@ from oneview_openstack.simulator.agents.ironic import IronicApi
 from oneview_openstack.simulator.auth import Sessions, users_from_seed
 from oneview_openstack.simulator.clock import Clock
 from oneview_openstack.simulator.config import (
+    HISTORY_SETTINGS,
     SimulatorConfig,
     apply_runtime_changes,
     runtime_settings,
@@ -101,4 +102,5 @@ class Appliance:
             "api_version": self.config.api_version,
             "minimum_api_version": self.config.minimum_api_version,
             "max_page_size": self.config.max_page_size,
+            **{name: getattr(self.config, name) for name in HISTORY_SETTINGS},
         }

@@ -52,7 +52,7 @@ class Session:
     idle_timeout: float | None = None  # set by POST /rest/sessions/idle-timeout
 
 
-# scrypt's cost for interactive logins (N=2**14, r=8, p=1): ~40 ms a login.
+# scrypt's cost for interactive logins (N=2**14, r=8, p=1): ~40 ms a hash.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 HASH_SCHEME = "scrypt"
 
@@ -65,14 +65,30 @@ def hash_password(password: str) -> str:
     return "$".join(parts)
 
 
+# A password scrypt accepted once is checked again by an HMAC under a key that lives only
+# in this process: clients that log in for every call (hpOneView 4.x) pay scrypt once.
+_PROCESS_KEY = secrets.token_bytes(32)
+_ACCEPTED: dict[str, bytes] = {}  # password hash -> HMAC of the password it accepted
+_ACCEPTED_MAX = 1024
+
+
 def password_matches(password_hash: str, password: str) -> bool:
     """Whether ``password`` is the one ``password_hash`` was made from (constant time)."""
+    mac = hmac.new(_PROCESS_KEY, password.encode(), hashlib.sha256).digest()
+    accepted = _ACCEPTED.get(password_hash)
+    if accepted is not None and hmac.compare_digest(accepted, mac):
+        return True
     parts = password_hash.split("$")
     if len(parts) != 6 or parts[0] != HASH_SCHEME:
         return False
     n, r, p = (int(value) for value in parts[1:4])
     salt, expected = base64.b64decode(parts[4]), base64.b64decode(parts[5])
-    return hmac.compare_digest(_scrypt(password, salt, n, r, p), expected)
+    if not hmac.compare_digest(_scrypt(password, salt, n, r, p), expected):
+        return False
+    if len(_ACCEPTED) >= _ACCEPTED_MAX:
+        _ACCEPTED.clear()
+    _ACCEPTED[password_hash] = mac
+    return True
 
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
@@ -114,14 +130,23 @@ def login_failed(details: str = "The user name or password is not valid.") -> Ap
     )
 
 
+SWEEP_EVERY = 100  # logins between two sweeps of the expired sessions
+
+
 class Sessions:
-    """Login sessions with an idle expiry; session ids are opaque random tokens."""
+    """Login sessions with an idle expiry; session ids are opaque random tokens.
+
+    An expired session is forgotten when it is next used, and every ``SWEEP_EVERY``
+    logins all expired ones are: a client that logs in for each call and never
+    logs out (hpOneView 4.x) does not grow the appliance without bound.
+    """
 
     def __init__(self, clock: Clock, users: dict[str, User], idle_timeout: float) -> None:
         self._clock = clock
         self._users = users
         self._seed_users = dict(users)
         self._sessions: dict[str, Session] = {}
+        self._logins = 0
         self.idle_timeout = idle_timeout
 
     def login(self, body: dict[str, Any]) -> str:
@@ -144,7 +169,22 @@ class Sessions:
             raise login_failed()
         session_id = secrets.token_urlsafe(32)
         self._sessions[session_id] = Session(user, self._clock.now())
+        self._logins += 1
+        if self._logins % SWEEP_EVERY == 0:
+            self.sweep()
         return session_id
+
+    def sweep(self) -> int:
+        """Forget every session idle longer than its timeout; returns how many."""
+        now = self._clock.now()
+        expired = [
+            session_id
+            for session_id, session in self._sessions.items()
+            if now - session.last_used > self.effective_idle_timeout(session)
+        ]
+        for session_id in expired:
+            del self._sessions[session_id]
+        return len(expired)
 
     def authenticate(self, session_id: str | None) -> User | None:
         """The session's user, or None if the id is unknown or idle too long."""

@@ -28,11 +28,17 @@ class SimulatorConfig:
     idle_timeout: float = 24 * 3600.0  # seconds a session may stay unused
     max_page_size: int | None = None  # cap on members per page (exercises nextPageUri)
     tick_interval: float = 0.05  # seconds between background task advances
+    # Bounded history (simulator/history.py): what an appliance keeps at most.
+    task_history: int = 50_000  # tasks kept; older ended ones are deleted in blocks
+    task_grace: float = 600.0  # seconds an ended task stays pollable whatever the limit
+    alert_history: int = 75_000  # alerts kept (a clean-up deletes down to ~99 %)
+    event_history: int = 75_000  # events kept (HPE documents no limit; as alerts)
     agents: AgentSettings = field(default_factory=AgentSettings)  # the virtual agents
 
 
 # What the operator API may change at run time, and the range of each.
-RUNTIME_SETTINGS = ("time_scale", "idle_timeout", "api_version", "max_page_size")
+HISTORY_SETTINGS = ("task_history", "task_grace", "alert_history", "event_history")
+RUNTIME_SETTINGS = ("time_scale", "idle_timeout", "api_version", "max_page_size", *HISTORY_SETTINGS)
 
 
 def runtime_settings(config: SimulatorConfig) -> dict[str, Any]:
@@ -62,14 +68,22 @@ def _checked(config: SimulatorConfig, name: str, value: Any) -> Any:
         "idle_timeout": number and value > 0,
         "api_version": integer and value >= config.minimum_api_version,
         "max_page_size": value is None or (integer and value >= 1),
+        "task_history": integer and value >= 1,
+        "task_grace": number and value >= 0,
+        "alert_history": integer and value >= 1,
+        "event_history": integer and value >= 1,
     }
     if valid[name]:
-        return float(value) if name in ("time_scale", "idle_timeout") else value
+        return float(value) if name in ("time_scale", "idle_timeout", "task_grace") else value
     allowed = {
         "time_scale": "a number >= 0 (task durations are multiplied by it)",
         "idle_timeout": "a number of seconds > 0",
         "api_version": f"an integer >= {config.minimum_api_version}",
         "max_page_size": "an integer >= 1, or null for no cap",
+        "task_history": "an integer >= 1 (tasks kept)",
+        "task_grace": "a number of seconds >= 0 (an ended task stays pollable)",
+        "alert_history": "an integer >= 1 (alerts kept)",
+        "event_history": "an integer >= 1 (events kept)",
     }[name]
     raise ApiError(
         400,

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from oneview_openstack.simulator.errors import ApiError
+from oneview_openstack.simulator.history import History
 
 if TYPE_CHECKING:
     from oneview_openstack.simulator.appliance import Appliance
@@ -49,6 +50,7 @@ class TaskEngine:
         self._kinds = kinds
         self._heap: list[tuple[float, int, str]] = []
         self._seq = itertools.count()
+        self.history = History(appliance, TERMINAL_STATES)
 
     # -- starting ------------------------------------------------------------
 
@@ -111,7 +113,7 @@ class TaskEngine:
     # -- running -------------------------------------------------------------
 
     def advance(self) -> None:
-        """Apply every step and completion that is due now."""
+        """Apply every step and completion that is due now; prune the history."""
         now = self._appliance.clock.now()
         while self._heap and self._heap[0][0] <= now:
             _, _, job_uri = heapq.heappop(self._heap)
@@ -123,6 +125,7 @@ class TaskEngine:
             else:
                 self._progress(job, now)
                 self._schedule(job)
+        self.history.prune()
 
     def pending(self) -> int:
         return self._appliance.store.count("_jobs")
