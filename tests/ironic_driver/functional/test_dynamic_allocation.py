@@ -168,6 +168,38 @@ def test_unreachable_oneview_shows_as_power_error_and_recovers(bm, sim) -> None:
     assert recovered.fault is None
 
 
+def test_power_sync_leaves_a_server_a_oneview_user_holds_as_they_set_it(bm, sim) -> None:
+    side = OneViewSide(sim)
+    server_uri = uris_of(sim).server(seed.BLADE_2)
+    node = enroll(bm, uris_of(sim), seed.BLADE_2, seed.TEMPLATE, name="sync-held")
+    move_node(bm, node.id, "manage")
+    until(bm, node.id, lambda n: n.power_state == "power off", "got its power state")
+
+    sim.operator.apply_foreign_profile(server_uri, "render-farm")
+    side.power(server_uri, "On")  # the OneView user starts the server they took
+    recorded = until(bm, node.id, lambda n: n.power_state == "power on", "recorded power on")
+
+    assert not recorded.is_maintenance and recorded.fault is None
+    assert side.get(server_uri)["powerState"] == "On"
+    assert [name for name, _ in side.tasks_of(server_uri)][-1] == "Power on"  # no power off
+
+
+def test_power_sync_still_restores_a_server_nobody_holds(bm, sim) -> None:
+    side = OneViewSide(sim)
+    server_uri = uris_of(sim).server(seed.BLADE_2)
+    node = enroll(bm, uris_of(sim), seed.BLADE_2, seed.TEMPLATE, name="sync-free")
+    move_node(bm, node.id, "manage")
+    until(bm, node.id, lambda n: n.power_state == "power off", "got its power state")
+
+    side.power(server_uri, "On")  # powered on behind Ironic's back, no profile
+    deadline = time.monotonic() + 30
+    while side.get(server_uri)["powerState"] != "Off":
+        assert time.monotonic() < deadline, "the power sync did not power the server off"
+        time.sleep(0.1)
+
+    assert not bm.get_node(node.id).is_maintenance
+
+
 def periods_logged(ironic: IronicService) -> int:
     return ironic.log_text().count(PERIOD_LINE)
 

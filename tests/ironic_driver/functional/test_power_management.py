@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from oneview_openstack.testing.ironic_nodes import move_node
+from oneview_openstack.testing.ironic_nodes import ProvisioningError, move_node
+from oneview_openstack.testing.service_process import free_port
 
 from .. import oneview_seed as seed
 from ..oneview_seed import OneViewSide, uris_of
@@ -36,19 +37,60 @@ def test_an_enrolled_node_uses_the_oneview_interfaces_and_validates(baremetal, s
         "oneview",
     )
     assert all(results[name].result for name in ("power", "management", "inspect"))
-    assert sim.operator.count("GET", "/rest/server-hardware/{id}") == 1
-    assert sim.operator.count("GET", "/rest/server-profile-templates/{id}") == 1
+    assert sim.operator.count("GET", "/rest/server-hardware/{id}") <= 1
+    assert sim.operator.count("GET", "/rest/server-profile-templates/{id}") <= 1
 
 
-def test_validation_names_what_is_wrong(baremetal, uris):
-    node = enroll(baremetal, uris, seed.BLADE, seed.TEMPLATE_EDGE)
+def test_validate_needs_no_appliance(baremetal, uris):
+    dead = f"https://127.0.0.1:{free_port()}"  # nothing listens there
+    node = enroll(
+        baremetal,
+        uris,
+        seed.BLADE,
+        seed.TEMPLATE,
+        driver_info={
+            "oneview_manager_url": dead,
+            "oneview_username": "ops",
+            "oneview_password": "secret",
+        },
+    )
 
     results = baremetal.validate_node(node.id, required=())
 
-    reason = results["power"].reason
+    assert (results["power"].result, results["inspect"].result) == (True, True)
+
+
+def test_validate_still_checks_the_nodes_own_settings(baremetal, uris):
+    node = enroll(baremetal, uris, seed.BLADE, seed.TEMPLATE, driver_info={"oneview_username": "x"})
+
+    results = baremetal.validate_node(node.id, required=())
+
     assert results["power"].result is False
-    assert node.id in reason and seed.TEMPLATE_EDGE in reason
-    assert "allowed: a template for that enclosure group" in reason
+    assert "driver_info/oneview_password is missing" in results["power"].reason
+
+
+def test_manage_verifies_the_template_fits_the_server(baremetal, uris):
+    node = enroll(baremetal, uris, seed.BLADE, seed.TEMPLATE_EDGE)
+
+    with pytest.raises(ProvisioningError):
+        move_node(baremetal, node.id, "manage")
+
+    failed = baremetal.get_node(node.id)
+    assert failed.provision_state == "enroll"
+    assert node.id in failed.last_error and seed.TEMPLATE_EDGE in failed.last_error
+    assert "allowed: a template for that enclosure group" in failed.last_error
+
+
+def test_manage_fails_for_a_server_oneview_does_not_know(baremetal, uris):
+    missing = "/rest/server-hardware/00000000-0000-0000-0000-00000000dead"
+    node = enroll(baremetal, uris, seed.BLADE, None, driver_info={"server_hardware_uri": missing})
+
+    with pytest.raises(ProvisioningError):
+        move_node(baremetal, node.id, "manage")
+
+    error = baremetal.get_node(node.id).last_error
+    assert node.id in error
+    assert f"driver_info/server_hardware_uri is {missing!r}" in error
 
 
 def test_the_driver_lists_the_node_fields(ironic):
@@ -87,16 +129,24 @@ def test_manage_then_power_on_off_reboot_and_soft_actions(baremetal, side, uris)
     ]
 
 
-def test_soft_power_off_ignored_by_the_os_ends_with_a_hard_power_off(baremetal, sim, side, uris):
+def test_soft_power_off_ignored_by_the_os_fails_and_leaves_the_server_on(
+    baremetal, sim, side, uris
+):
     server_uri = uris.server(seed.BLADE)
     node = enroll(baremetal, uris, seed.BLADE, seed.TEMPLATE)
     power(baremetal, node.id, "power on")
-    sim.operator.fail_next_task("SERVER_MOMENTARY_PRESS_OFF_TIMEOUT", name="Power off")
+    sim.operator.fail_next_task(
+        "SERVER_MOMENTARY_PRESS_OFF_TIMEOUT", "The OS ignored the request.", name="Power off"
+    )
 
-    power(baremetal, node.id, "soft power off")
+    with pytest.raises(PowerActionFailed) as caught:
+        power(baremetal, node.id, "soft power off")
 
-    assert side.get(server_uri)["powerState"] == "Off"
-    assert side.tasks_of(server_uri)[-2:] == [("Power off", "Error"), ("Power off", "Completed")]
+    error = str(caught.value)
+    assert node.id in error and "'soft power off'" in error
+    assert "The OS ignored the request." in error
+    assert side.get(server_uri)["powerState"] == "On"
+    assert side.tasks_of(server_uri)[-1] == ("Power off", "Error")  # no hard power off
 
 
 def test_power_refused_on_a_server_another_oneview_user_took(baremetal, sim, side, uris):
