@@ -149,7 +149,8 @@ def fabric_problems(docs: list[Doc]) -> list[str]:
         }
         for template in lig["uplinkSets"]:
             made = uplinks.get(template["name"])
-            if made is None or made["networkUris"] != template["networkUris"]:
+            carried = made and (made["networkUris"] or made.get("fcNetworkUris"))
+            if made is None or carried != template["networkUris"]:
                 problems.append(f"{li['name']}: uplink set {template['name']} differs from group")
     for network in cols.get("ethernet-networks", []) + cols.get("network-sets", []):
         if network["connectionTemplateUri"] not in index:

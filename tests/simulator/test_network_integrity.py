@@ -128,9 +128,9 @@ def local() -> Local:
 def test_each_enclosure_group_reaches_what_its_uplink_sets_carry(local: Local) -> None:
     assert local.reachable("EG-Prod") == {
         "deploy", "management", "tenant-101", "tenant-102", "tenant-103", "tenant-104",
-        "tenant-set",
+        "tenant-set", "SAN-A", "SAN-B",
     }  # fmt: skip
-    assert local.reachable("EG-Edge") == {"deploy", "tenant-103", "tenant-104"}
+    assert local.reachable("EG-Edge") == {"deploy", "tenant-103", "tenant-104", "SAN-A", "SAN-B"}
 
 
 def test_a_network_set_is_reachable_only_when_all_its_members_are(local: Local) -> None:
@@ -167,7 +167,7 @@ def test_a_deleted_network_is_no_longer_reachable(local: Local) -> None:
     local.call("DELETE", tenant_104)
 
     assert "tenant-104" not in local.reachable("EG-Edge")
-    assert local.reachable("EG-Edge") == {"deploy", "tenant-103"}
+    assert local.reachable("EG-Edge") == {"deploy", "tenant-103", "SAN-A", "SAN-B"}
 
 
 def test_an_unknown_enclosure_group_reaches_nothing(local: Local) -> None:

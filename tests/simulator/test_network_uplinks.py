@@ -134,7 +134,12 @@ def test_uplink_sets_filter_by_name_and_logical_interconnect(api: Api) -> None:
     by_li = api.members(f"/rest/uplink-sets?filter=\"logicalInterconnectUri='{li['uri']}'\"")
     by_name = api.members("/rest/uplink-sets?filter=\"name='US-Edge-Tenants'\"")
 
-    assert sorted(doc["name"] for doc in by_li) == ["US-Deploy", "US-Tenants"]
+    assert sorted(doc["name"] for doc in by_li) == [
+        "US-Deploy",
+        "US-SAN-A",
+        "US-SAN-B",
+        "US-Tenants",
+    ]
     assert [doc["name"] for doc in by_name] == ["US-Edge-Tenants"]
 
 

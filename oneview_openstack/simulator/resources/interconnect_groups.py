@@ -168,7 +168,9 @@ def _uplink_set_entry(appliance: Appliance, entry: Doc, index: int) -> Doc:
         "networkType": network_type,
         "ethernetNetworkType": choice(
             entry, "ethernetNetworkType", ETHERNET_NETWORK_KINDS, "Tagged", WHAT
-        ),
+        )
+        if network_type == "Ethernet"
+        else "NotApplicable",
         "mode": choice(entry, "mode", ("Auto", "Failover"), "Auto", WHAT),
         "networkUris": members,
         "nativeNetworkUri": check_native(

@@ -47,12 +47,14 @@ CATEGORY = "uplink-sets"
 CREATE, UPDATE, DELETE = (f"{CATEGORY}.{op}" for op in ("create", "update", "delete"))
 WHAT = "uplink set"
 MAX_PORTS = 16
+NETWORK_TYPES = ("Ethernet", "FibreChannel")
 
 
 def reachable_network_uris(appliance: Appliance, enclosure_group_uri: str) -> set[str]:
-    """URIs of the ethernet networks and network sets a profile in this enclosure group reaches.
+    """URIs of the networks and network sets a profile in this enclosure group reaches.
 
-    Networks: those of the uplink sets (``networkUris`` and ``nativeNetworkUri``) and the
+    Networks: those of the uplink sets (``networkUris``, ``fcNetworkUris`` of the Fibre
+    Channel ones, and ``nativeNetworkUri``) and the
     internal networks of the logical interconnects serving the enclosure group. Network
     sets: those whose members are all reachable networks. An unknown enclosure group
     reaches nothing.
@@ -63,6 +65,7 @@ def reachable_network_uris(appliance: Appliance, enclosure_group_uri: str) -> se
         networks.update(li_state.internal_networks(li))
         for uplink_set in li_state.uplink_sets_of(appliance, li["uri"]):
             networks.update(uplink_set.get("networkUris") or [])
+            networks.update(uplink_set.get("fcNetworkUris") or [])
             if uplink_set.get("nativeNetworkUri"):
                 networks.add(uplink_set["nativeNetworkUri"])
     networks = {uri for uri in networks if store.get(uri) is not None}
@@ -102,12 +105,18 @@ def validated_fields(ctx: Ctx, body: Doc, current: Doc | None) -> Doc:
             f"An uplink set with the name {name} already exists on {li.get('name', li['uri'])}.",
             details=f"Field name: {name!r} is taken on logical interconnect {li['uri']}.",
         )
-    choice(merged, "networkType", ("Ethernet",), "Ethernet", WHAT)
+    network_type = choice(merged, "networkType", NETWORK_TYPES, "Ethernet", WHAT)
+    if current is not None and network_type != current.get("networkType", "Ethernet"):
+        raise invalid_argument(
+            "networkType", network_type, f"{current['networkType']} (fixed)", WHAT
+        )
+    ports = _port_config_infos(ctx.appliance, merged, li["uri"], base.get("uri"))
+    if network_type == "FibreChannel":
+        return fc_fields(ctx.appliance, merged, li, ports)
     kind = choice(merged, "ethernetNetworkType", ETHERNET_NETWORK_KINDS, "Tagged", WHAT)
     members = uri_list(merged, "networkUris", WHAT)
     _check_networks(ctx.appliance, members, kind, name)
     _check_not_assigned(ctx.appliance, li, members, base.get("uri"))
-    ports = _port_config_infos(ctx.appliance, merged, li["uri"], base.get("uri"))
     return {
         "name": name,
         "description": merged.get("description"),
@@ -155,7 +164,7 @@ def _check_not_assigned(appliance: Appliance, li: Doc, members: list[str], own: 
     for other in li_state.uplink_sets_of(appliance, li["uri"]):
         if other["uri"] == own:
             continue
-        clash = wanted & set(other.get("networkUris") or [])
+        clash = wanted & {*(other.get("networkUris") or []), *(other.get("fcNetworkUris") or [])}
         if clash:
             raise _already_assigned(appliance, sorted(clash)[0], f"uplink set {other['name']}")
     clash = wanted & set(li_state.internal_networks(li))
@@ -198,6 +207,77 @@ def _port_config_infos(appliance: Appliance, body: Doc, li_uri: str, own: Any) -
     return ports
 
 
+# -- Fibre Channel uplink sets ---------------------------------------------------
+
+
+def fc_fields(appliance: Appliance, body: Doc, li: Doc, ports: list[Doc]) -> Doc:
+    """The stored fields of a Fibre Channel uplink set: one FC network, FC uplink ports
+    of one interconnect (an FC uplink set does not span interconnects)."""
+    members = uri_list(body, "fcNetworkUris", WHAT)
+    if len(members) != 1:
+        raise invalid_argument("fcNetworkUris", members, "exactly one FC network URI", WHAT)
+    network = appliance.store.get(members[0])
+    if network is None or network.get("category") != "fc-networks":
+        raise bad_request(
+            "CRM_INVALID_NETWORK_URI",
+            f"The network URI {members[0]!r} in fcNetworkUris is not valid.",
+            details=f"Field fcNetworkUris: {members[0]!r} is not the URI of an FC network.",
+        )
+    _check_not_assigned(appliance, li, members, body.get("uri"))
+    interconnects = set()
+    for info in ports:
+        port = _interconnect_port(appliance, info.get("portUri"))
+        if "FibreChannel" not in (port.get("capability") or []):
+            raise invalid_argument(
+                "portConfigInfos",
+                info.get("portUri"),
+                f"Fibre Channel capable uplink ports ({port.get('portName')} is not)",
+                WHAT,
+            )
+        interconnects.add(str(info["portUri"]).split("/ports/")[0])
+    if len(interconnects) > 1:
+        raise invalid_argument(
+            "portConfigInfos",
+            sorted(interconnects),
+            "ports of a single interconnect for a Fibre Channel uplink set",
+            WHAT,
+        )
+    return {
+        "name": body["name"],
+        "description": body.get("description"),
+        "logicalInterconnectUri": li["uri"],
+        "networkType": "FibreChannel",
+        "ethernetNetworkType": "NotApplicable",
+        "connectionMode": choice(body, "connectionMode", ("Auto",), "Auto", WHAT),
+        "networkUris": [],
+        "fcNetworkUris": members,
+        "nativeNetworkUri": None,
+        "portConfigInfos": ports,
+    }
+
+
+def _interconnect_port(appliance: Appliance, port_uri: Any) -> Doc:
+    interconnect = (
+        appliance.store.get(port_uri.split("/ports/")[0]) if isinstance(port_uri, str) else None
+    )
+    for port in (interconnect or {}).get("ports") or []:
+        if port.get("uri") == port_uri:
+            return dict(port)
+    raise bad_reference("portConfigInfos.portUri", port_uri)
+
+
+def fc_document_fields(appliance: Appliance, fields: Doc) -> Doc:
+    """What a Fibre Channel uplink set stores besides the common fields (deleted FC
+    networks dropped)."""
+    kept = [uri for uri in fields.get("fcNetworkUris") or [] if appliance.store.get(uri)]
+    return {
+        "networkType": "FibreChannel",
+        "fcNetworkUris": kept,
+        "lacpTimer": None,
+        "manualLoginRedistributionState": "Supported",
+    }
+
+
 # -- routes --------------------------------------------------------------------
 
 
@@ -228,7 +308,11 @@ def complete_create(appliance: Appliance, params: dict[str, Any]) -> None:
     li_uri = fields["logicalInterconnectUri"]
     if appliance.store.get(li_uri) is None:
         raise bad_reference("logicalInterconnectUri", li_uri)
-    doc = li_state.uplink_set_document(params["uri"], li_uri, fields["name"], fields)
+    doc = li_state.uplink_set_document(
+        params["uri"], li_uri, fields["name"], fields, fields.get("portConfigInfos")
+    )
+    if fields.get("networkType") == "FibreChannel":
+        doc.update(fc_document_fields(appliance, fields))
     appliance.store.add(doc)
     li_state.refresh_consistency(appliance, li_uri)
 
@@ -257,9 +341,10 @@ def update_uplink_set(ctx: Ctx) -> Reply:
 
 @bp.job(UPDATE, duration=3.0, steps=["Validating the uplink set.", "Configuring the uplinks."])
 def complete_update(appliance: Appliance, params: dict[str, Any]) -> None:
-    doc = appliance.store.update(
-        params["uri"], without_deleted_networks(appliance, params["fields"])
-    )
+    fields = without_deleted_networks(appliance, params["fields"])
+    if fields.get("networkType") == "FibreChannel":
+        fields.update(fc_document_fields(appliance, fields))
+    doc = appliance.store.update(params["uri"], fields)
     li_state.refresh_consistency(appliance, doc["logicalInterconnectUri"])
 
 

@@ -7,7 +7,10 @@ and the generated ``--servers N`` datacenters:
 - an ``/rest/interconnect-types`` document per interconnect module the
   simulator knows (its ``portInfos``: downlinks ``d1..d12``, uplinks ``Q1..Q8``);
 - two FC networks, ``SAN-A`` and ``SAN-B`` (``fabricType`` FabricAttach), each
-  with its connection template;
+  with its connection template, each on an FC uplink set of every logical
+  interconnect group (SAN-A on its first interconnect bay, SAN-B on the second,
+  through the first free FC-capable uplink port ``Q5..Q8``) and so of every
+  logical interconnect made from it;
 - a logical enclosure per frame set: an enclosure group's frames, in sets of at
   most ``FRAMES_PER_SET`` (a Synergy frame link topology), with the logical
   interconnects of those frames. Each enclosure points back at it;
@@ -18,7 +21,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneview_openstack.simulator.seed.build_network import _connection_template
+from oneview_openstack.simulator.seed import topology as topo
+from oneview_openstack.simulator.seed.build_network import (
+    FC_UPLINK_PORTS,
+    _connection_template,
+    _location,
+    _port_number,
+)
 from oneview_openstack.simulator.seed.builder import Build
 from oneview_openstack.simulator.seed.catalog import INTERCONNECT_MODELS, InterconnectModel
 
@@ -34,6 +43,7 @@ def add_fabric(build: Build) -> None:
     add_fc_networks(build)
     add_logical_enclosures(build)
     add_id_pools(build)
+    add_fc_uplink_sets(build)
 
 
 def add_interconnect_types(build: Build) -> None:
@@ -48,7 +58,7 @@ def interconnect_type(model: InterconnectModel) -> Doc:
         for n in range(1, model.downlink_ports + 1)
     ]
     uplinks = [
-        _port_info(port, 60 + int(port[1:]), uplink=True, capabilities=["Ethernet", "FcoeGateway"])
+        _port_info(port, 60 + int(port[1:]), uplink=True, capabilities=_uplink_capabilities(port))
         for port in model.uplink_ports
     ]
     return {
@@ -73,6 +83,11 @@ def interconnect_type(model: InterconnectModel) -> Doc:
         "state": None,
         "status": None,
     }
+
+
+def _uplink_capabilities(port: str) -> list[str]:
+    fc = ["FibreChannel"] if port in FC_UPLINK_PORTS else []
+    return ["Ethernet", "FcoeGateway", *fc]
 
 
 def _port_info(name: str, number: int, *, uplink: bool, capabilities: list[str]) -> Doc:
@@ -106,6 +121,106 @@ def add_fc_networks(build: Build) -> None:
             },
             "fc-networks",
         )
+
+
+def add_fc_uplink_sets(build: Build) -> None:
+    for group in build.topology.interconnect_groups:
+        lig = build.named("logical-interconnect-groups", group.name)
+        placements = fc_placements(group)
+        for san, bay, port in placements:
+            lig["uplinkSets"].append(_lig_fc_uplink_set(build, san, bay, port))
+        for li in [
+            d for d in build.documents if d.get("logicalInterconnectGroupUri") == lig["uri"]
+        ]:
+            if li.get("category") != "logical-interconnects":
+                continue
+            by_bay = {
+                int(_entry(e["location"], "Bay")): build.by_uri(e["interconnectUri"])
+                for e in li["interconnectMap"]["interconnectMapEntries"]
+            }
+            for san, bay, port in placements:
+                _fc_uplink_set(build, li, by_bay[bay], san, (bay, port))
+
+
+def fc_placements(group: topo.InterconnectGroup) -> list[tuple[str, int, str]]:
+    """(SAN, interconnect bay, uplink port) of each FC uplink set of the group."""
+    used = {placement for uplink in group.uplink_sets for placement in uplink.ports}
+    placements = []
+    for san, bay in zip(SAN_FABRICS, group.bays, strict=False):
+        free = [port for port in FC_UPLINK_PORTS if (bay, port) not in used]
+        if free:
+            placements.append((san, bay, free[0]))
+    return placements
+
+
+def _entry(location: Doc, kind: str) -> Any:
+    return next(e["value"] for e in location["locationEntries"] if e["type"] == kind)
+
+
+def _lig_fc_uplink_set(build: Build, san: str, bay: int, port: str) -> Doc:
+    return {
+        "name": f"US-{san}",
+        "networkType": "FibreChannel",
+        "ethernetNetworkType": "NotApplicable",
+        "mode": "Auto",
+        "lacpTimer": None,
+        "networkUris": [build.named("fc-networks", san)["uri"]],
+        "nativeNetworkUri": None,
+        "logicalPortConfigInfos": [
+            {
+                "desiredSpeed": "Auto",
+                "logicalLocation": _location(
+                    ("Bay", bay), ("Port", _port_number(port)), ("Enclosure", 1)
+                ),
+            }
+        ],
+        "primaryPort": None,
+        "privateVlanDomains": [],
+        "reachability": "Reachable",
+    }
+
+
+def _fc_uplink_set(
+    build: Build, li: Doc, interconnect: Doc, san: str, placement: tuple[int, str]
+) -> None:
+    bay, port_name = placement
+    uri = f"/rest/uplink-sets/{build.ids.uuid()}"
+    port = next(p for p in interconnect["ports"] if p["portName"] == port_name)
+    port.update(associatedUplinkSetUri=uri, portStatus="Linked", portStatusReason="Active")
+    enclosure_uri = li["enclosureUris"][0]
+    build.add(
+        {
+            "uri": uri,
+            "name": f"US-{san}",
+            "description": None,
+            "status": "OK",
+            "state": "Normal",
+            "reachability": "Reachable",
+            "logicalInterconnectUri": li["uri"],
+            "networkType": "FibreChannel",
+            "ethernetNetworkType": "NotApplicable",
+            "connectionMode": "Auto",
+            "lacpTimer": None,
+            "networkUris": [],
+            "fcNetworkUris": [build.named("fc-networks", san)["uri"]],
+            "fcoeNetworkUris": [],
+            "nativeNetworkUri": None,
+            "manualLoginRedistributionState": "Supported",
+            "primaryPortLocation": None,
+            "privateVlanDomains": [],
+            "portConfigInfos": [
+                {
+                    "portUri": port["uri"],
+                    "desiredSpeed": "Auto",
+                    "expectedNeighbor": None,
+                    "location": _location(
+                        ("Enclosure", enclosure_uri), ("Bay", str(bay)), ("Port", port_name)
+                    ),
+                }
+            ],
+        },
+        "uplink-sets",
+    )
 
 
 def frame_sets(build: Build) -> list[tuple[str, list[str]]]:

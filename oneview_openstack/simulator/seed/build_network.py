@@ -12,6 +12,8 @@ from oneview_openstack.simulator.seed.builder import FABRIC_ID, Build, Doc
 from oneview_openstack.simulator.seed.catalog import INTERCONNECT_MODELS
 
 FABRIC_URI = f"/rest/fabrics/{FABRIC_ID}"
+# Unified uplink ports a Virtual Connect SE module runs as Fibre Channel uplinks.
+FC_UPLINK_PORTS = ("Q5", "Q6", "Q7", "Q8")
 TYPICAL_MBPS = 2500
 MAXIMUM_MBPS = 20000
 
@@ -284,7 +286,7 @@ def _port(
         "bayNumber": bay,
         "associatedUplinkSetUri": None,
         "capability": ["Ethernet", "FibreChannel", "EnetFcoe"] if kind == "Downlink" else
-                      ["Ethernet"],
+                      ["Ethernet", "FibreChannel"] if port in FC_UPLINK_PORTS else ["Ethernet"],
         "connectorType": "QSFP+SR4" if kind == "Uplink" else None,
     }  # fmt: skip
 
