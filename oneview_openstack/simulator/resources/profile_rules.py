@@ -124,6 +124,32 @@ def _check_connection(appliance: Appliance, connection: Any, index: int, what: s
     if network is None:
         raise _invalid(what, f"{field}.networkUri", network, "the URI of a network or network set")
     _reference(appliance, f"{field}.networkUri", network, NETWORK_COLLECTIONS)
+    _check_network_kind(connection, field)
+
+
+# What each functionType may connect to: Fibre Channel to an FC network only,
+# Ethernet to an ethernet network or a network set.
+NETWORKS_OF_FUNCTION = {
+    "Ethernet": ("ethernet-networks", "network-sets"),
+    "FibreChannel": ("fc-networks",),
+    "FCoE": ("fcoe-networks",),
+    "iSCSI": ("ethernet-networks",),
+}
+
+
+def _check_network_kind(connection: Doc, field: str) -> None:
+    function_type = connection.get("functionType", "Ethernet")
+    allowed = NETWORKS_OF_FUNCTION[function_type]
+    network = str(connection["networkUri"])
+    if not any(network.startswith(f"/rest/{collection}/") for collection in allowed):
+        raise ApiError(
+            400,
+            "INVALID_NETWORK_TYPE_FOR_CONNECTION",
+            f"The network {network} of {field} cannot be used by a {function_type} connection.",
+            details=f"Field {field}.networkUri: a {function_type} connection needs one of: "
+            f"{', '.join(allowed)}.",
+            recommended_actions=[f"Select a network of a type a {function_type} connection uses."],
+        )
 
 
 def _reference(appliance: Appliance, field: str, uri: Any, collections: tuple[str, ...]) -> None:
@@ -272,9 +298,38 @@ def configuration_problem(
             error = _port_problem(connection, server)
         if error is None and reachable is not None:
             error = _network_problem(connection, reachable, profile)
+        if error is None and server is not None:
+            error = fc_fabric_problem(appliance, connection, server)
         if error is not None:
             return error
     return profile_storage.storage_problem(appliance, profile, server) if server else None
+
+
+def fc_fabric_problem(appliance: Appliance, connection: Doc, server: Doc) -> ApiError | None:
+    """An FC connection on a given port needs its FC network on an uplink set of the
+    interconnect that port reaches (SAN-A and SAN-B are separate fabrics)."""
+    port_id = connection.get("portId", "Auto")
+    if connection.get("functionType") != "FibreChannel" or port_id in ports.SPECIAL_PORT_IDS:
+        return None
+    port = ports.find_port(server, str(port_id))
+    if port is None or port.interconnect_uri is None:
+        return None
+    network = connection.get("networkUri")
+    for uplink_set in appliance.store.iter("uplink-sets"):
+        if network in (uplink_set.get("fcNetworkUris") or []) and any(
+            str(info.get("portUri")).startswith(f"{port.interconnect_uri}/ports/")
+            for info in uplink_set.get("portConfigInfos") or []
+        ):
+            return None
+    return ApiError(
+        400,
+        "NETWORK_NOT_AVAILABLE",
+        f"The FC network {network} of connection {connection.get('name')} is not available on "
+        f"port {port_id}: no uplink set of its interconnect {port.interconnect_uri} carries it.",
+        details="A Fibre Channel connection reaches only the SAN fabric of the interconnect "
+        "its adapter port is wired to.",
+        recommended_actions=["Use the port wired to the interconnect that carries the network."],
+    )
 
 
 def _boot_order_problem(profile: Doc) -> ApiError | None:
