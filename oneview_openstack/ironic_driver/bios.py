@@ -66,7 +66,7 @@ class OneViewBIOS(base.BIOSInterface):
         """The node's OneView settings, offline (OneView is asked when a step runs)."""
         common.parse_driver_info(task.node)
 
-    @base.clean_step(priority=0, argsinfo=_APPLY_ARGSINFO, requires_ramdisk=False)
+    @base.clean_step(priority=0, argsinfo=_APPLY_ARGSINFO)
     @base.deploy_step(priority=0, argsinfo=_APPLY_ARGSINFO)
     def apply_configuration(self, task: Any, settings: list[dict[str, Any]]) -> str | None:
         """Set *settings* (``[{name, value}]``) in the profile's BIOS overrides.
@@ -87,7 +87,7 @@ class OneViewBIOS(base.BIOSInterface):
         )
         return self._submit(task, target, bios, doing)
 
-    @base.clean_step(priority=0, requires_ramdisk=False)
+    @base.clean_step(priority=0)
     @base.deploy_step(priority=0)
     def factory_reset(self, task: Any) -> str | None:
         """Drop every override: OneView sets the hardware type's defaults."""

@@ -5,6 +5,10 @@ The BIOS and RAID interfaces change a section of the node's applied profile (``b
 :mod:`profile_tasks` polls it and calls the interface's handler when it ends, so no conductor
 worker holds the node's lock for the minutes an apply takes.
 
+The steps require the ramdisk (Ironic's default): without it Ironic skips
+``prepare_cleaning``, which is what applies the node's profile for cleaning, and there would
+be no profile to edit.
+
 OneView applies these sections only to a server that is off: the server is powered off
 before the PUT. When the step ran with the agent up (the server was on and the ramdisk is
 not disabled), the success handler boots the agent again (:func:`resume`) and the agent's

@@ -115,7 +115,7 @@ class OneViewRAID(base.RAIDInterface):
             delete_existing=delete_existing,
         )
 
-    @base.clean_step(priority=0, abortable=False, argsinfo=_CREATE_ARGSINFO, requires_ramdisk=False)
+    @base.clean_step(priority=0, abortable=False, argsinfo=_CREATE_ARGSINFO)
     def create_configuration(
         self,
         task: Any,
@@ -150,7 +150,7 @@ class OneViewRAID(base.RAIDInterface):
             record(task, created)
         return state
 
-    @base.clean_step(priority=0, requires_ramdisk=False)
+    @base.clean_step(priority=0)
     @base.deploy_step(priority=0)
     def delete_configuration(self, task: Any) -> str | None:
         """Delete the logical drives of the profile's controllers (OneView's initialize)."""

@@ -100,7 +100,8 @@ class BIOSTestCase(ProfileStepTestCase):
             assert isinstance(task.driver.bios, bios.OneViewBIOS)
             steps = {s["step"]: s for s in task.driver.bios.get_clean_steps(task)}
         assert steps["apply_configuration"]["argsinfo"]["settings"]["required"] is True
-        assert steps["apply_configuration"]["requires_ramdisk"] is False
+        # the ramdisk's preparation is what applies the profile the step edits
+        assert steps["apply_configuration"]["requires_ramdisk"] is True
         assert "factory_reset" in steps
 
     def test_apply_configuration_reaches_the_server_and_is_cached(self) -> None:
