@@ -164,7 +164,9 @@ def check_requested_boot_mode(node: Any, template: client.ServerProfileTemplate)
     )
 
 
-def follow_profile_boot_mode(task: Any, profile: client.ServerProfile) -> None:
+def follow_profile_boot_mode(
+    task: Any, profile: client.ServerProfile | client.ServerProfileTemplate
+) -> None:
     """Ironic's record of the node's boot mode is now the one of the profile it applied.
 
     ``boot_mode`` (what the API shows) and ``driver_internal_info/deploy_boot_mode`` (what

@@ -12,8 +12,16 @@ Node fields (all optional ones fall back to ``[oneview]`` in ``ironic.conf``):
     ``[oneview]``. A node whose URL differs from ``[oneview]manager_url`` must carry its own
     username and password: the conductor's credentials are only ever sent to the appliance
     the operator configured, never to a URL someone with node-edit rights typed.
-    ``applied_server_profile_uri``: written by the driver, the profile Ironic applied (the
-    ownership marker, see :mod:`ownership`); never set it by hand.
+    ``applied_server_profile_uri``: no longer read as the ownership marker (anyone who
+    may edit the node can write driver_info). A value left by an older release is honoured
+    only if OneView shows an Ironic profile of this node there
+    (:func:`profiles.is_ironic_profile`); it is then moved to driver_internal_info.
+``driver_internal_info`` (written by the driver only)
+    ``applied_server_profile_uri``: the profile Ironic applied, the ownership marker (see
+    :mod:`ownership`). Ironic's API does not let users write driver_internal_info, so a node
+    never deletes a profile it did not create.
+    ``oneview_pending_task``, ``oneview_leftover_tasks``: the OneView tasks a step waits for
+    and those that outlived their operation (see :mod:`profile_tasks`).
 ``properties/capabilities`` (``key:value,...``)
     ``server_profile_template_uri``: accepted instead of the driver_info key (how the
     original tools enrolled nodes); both set and different is an error.
@@ -86,7 +94,11 @@ class NodeSettings:
     server_hardware_type_uri: str | None
     enclosure_group_uri: str | None
     applied_server_profile_uri: str | None
+    """The ownership marker: ``driver_internal_info/applied_server_profile_uri``."""
     connection: Connection
+    legacy_applied_profile_uri: str | None = None
+    """An older release's ``driver_info/applied_server_profile_uri``: unverified, see
+    :func:`profiles.adopt_legacy_record`."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,11 +142,28 @@ def parse_driver_info(node: Any) -> NodeSettings:
             node, capabilities, HARDWARE_TYPE, "server-hardware-types"
         ),
         enclosure_group_uri=_optional_uri(node, capabilities, ENCLOSURE_GROUP, "enclosure-groups"),
-        applied_server_profile_uri=_optional_uri(
-            node, info, APPLIED_PROFILE, "server-profiles", where="driver_info"
-        ),
+        applied_server_profile_uri=applied_profile_uri(node),
         connection=connection_of(node),
+        legacy_applied_profile_uri=_legacy_applied_profile(node, info),
     )
+
+
+def applied_profile_uri(node: Any) -> str | None:
+    """The profile Ironic applied, from ``driver_internal_info`` (only the driver writes it)."""
+    value = (node.driver_internal_info or {}).get(APPLIED_PROFILE)
+    return value if isinstance(value, str) and value else None
+
+
+def _legacy_applied_profile(node: Any, info: dict[str, Any]) -> str | None:
+    """``driver_info/applied_server_profile_uri`` as an older release wrote it, if well formed
+    (it is only a hint checked against OneView, so a malformed one is simply ignored)."""
+    value = info.get(APPLIED_PROFILE)
+    if not value:
+        return None
+    try:
+        return resource_uri(node, f"driver_info/{APPLIED_PROFILE}", value, "server-profiles")
+    except exception.InvalidParameterValue:
+        return None
 
 
 def node_capabilities(node: Any) -> dict[str, str]:

@@ -1,8 +1,9 @@
 """Who owns a server: nobody, Ironic, or a OneView user (the rule of dynamic allocation).
 
 A server belongs to whoever applied the server profile it carries. Ironic records the
-profile it applied in ``driver_info/applied_server_profile_uri``; OneView reports the
-profile a server carries in ``serverProfileUri``:
+profile it applied in ``driver_internal_info/applied_server_profile_uri`` (which only the
+driver writes: a user who may edit driver_info cannot make Ironic delete someone else's
+profile); OneView reports the profile a server carries in ``serverProfileUri``:
 
 ==========================================  ==============================================
 server's ``serverProfileUri``               owner

@@ -100,7 +100,7 @@ class NodeView:
 
     @property
     def applied_profile(self) -> str | None:
-        return self.driver_info.get(common.APPLIED_PROFILE) or None
+        return common.applied_profile_uri(self)
 
 
 def decide(node: NodeView, server: client.ServerHardware) -> Action | None:

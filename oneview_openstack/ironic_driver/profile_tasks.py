@@ -291,7 +291,7 @@ class TaskPoller:
                 if isinstance(waiting, dict)
                 else None
             )
-            view = _Row(uuid, info or {}, properties or {})
+            view = _Row(uuid, info or {}, internal, properties or {})
             try:
                 settings = common.parse_driver_info(view)
             except exception.IronicException as error:
@@ -330,6 +330,7 @@ class _Row:
 
     uuid: str
     driver_info: Mapping[str, Any]
+    driver_internal_info: Mapping[str, Any]
     properties: Mapping[str, Any]
 
 
@@ -364,11 +365,11 @@ class NodeTasks:
         return self.found.get(uri)
 
     def _settle_leftovers(self) -> list[str]:
-        remaining, outcomes = [], []
+        """Run the handlers of the leftovers OneView ended; a handler may add new ones."""
+        settled, outcomes = [], []
         for entry in leftovers(self.node):
             current = self._current(entry)
             if current is not None and not current.is_terminal:
-                remaining.append(entry)
                 continue
             finished = current or _vanished(entry)
             handler = _ON_LEFTOVER.get(str(entry.get("kind")))
@@ -384,10 +385,11 @@ class NodeTasks:
                     entry.get("kind"),
                     error,
                 )
-                remaining.append(entry)
                 continue
+            settled.append(entry)
             outcomes.append(f"leftover-{entry.get('kind')}")
-        if len(remaining) != len(leftovers(self.node)):
+        if settled:
+            remaining = [e for e in leftovers(self.node) if e not in settled]
             if remaining:
                 self.node.set_driver_internal_info(LEFTOVERS, remaining)
             else:

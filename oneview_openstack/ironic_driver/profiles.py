@@ -7,26 +7,38 @@ compliance and firmware drift. Tear-down removes it.
 
 Retries and failures (the conductor may die or lose an answer at any point):
 
-- the profile's URI is recorded in ``driver_info/applied_server_profile_uri`` (the ownership
-  marker, see :mod:`ownership`) as soon as OneView has applied it;
+- the profile's URI is recorded in ``driver_internal_info/applied_server_profile_uri`` (the
+  ownership marker, see :mod:`ownership`) as soon as OneView has applied it; an older
+  release's ``driver_info/applied_server_profile_uri`` is honoured only if OneView shows an
+  Ironic profile of this node there (:func:`adopt_legacy_record`), then moved;
 - a retry adopts a profile Ironic applied but did not record: the profile on the node's server
   that carries the node's name and UUID (:func:`is_ironic_profile`);
 - a profile whose apply task failed is deleted again, so a failed allocation leaves nothing;
 - a profile a OneView user applied is never touched: allocation refuses with
   :class:`errors.ServerInUseByOneView` and deallocation leaves it alone.
+
+Deploy and cleaning do not wait for OneView under the node's lock (see :mod:`profile_tasks`):
+:func:`start_allocation` POSTs the profile and returns the task (kind :data:`APPLY`), the
+poller calls :func:`finish_allocation` when it succeeded, :func:`undo_failed_apply` when it
+failed; :func:`deallocate` starts the DELETE and records it in the background (kind
+:data:`REMOVE`). A profile OneView is still applying (an abort, a timeout) is never deleted
+under it: :func:`remove_abandoned` deletes it once OneView's task ended. A node with such a
+task outstanding waits for it before it applies a profile again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
 from ironic.common import exception, states
 from ironic.conductor import utils as manager_utils
+from ironic.conf import CONF
 from oslo_utils import timeutils
 
 from oneview_openstack import client
-from oneview_openstack.ironic_driver import common, errors, ownership
+from oneview_openstack.ironic_driver import common, errors, ownership, profile_tasks
 from oneview_openstack.ironic_driver.checks import label
 
 LOG = logging.getLogger(__name__)
@@ -39,6 +51,22 @@ PROFILE_LOST = "oneview_profile_lost"
 """driver_internal_info: an active node's profile was removed or replaced in OneView."""
 LAST_PROFILE = "oneview_last_profile"
 """driver_internal_info: the last profile Ironic removed, and when (for audits)."""
+APPLY = "oneview-apply-profile"
+"""profile_tasks kind: a profile being applied (data: ``profile``, ``purpose``)."""
+REMOVE = "oneview-remove-profile"
+"""profile_tasks kind: a profile being removed (data: ``profile``)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Started:
+    """A OneView task the allocation waits for: applying the profile, or the node's earlier
+    task still running (``data["waiting_for"] == "leftovers"``; then allocation starts again)."""
+
+    task: client.Task
+    data: dict[str, Any]
+
+
+Allocation = client.ServerProfile | Started
 
 
 def profile_name(node: Any) -> str:
@@ -56,7 +84,9 @@ def is_ironic_profile(profile: client.ServerProfile, node: Any) -> bool:
 
 
 def allocate(task: Any, doing: str = "allocating a server profile") -> client.ServerProfile:
-    """The node's server carrying a profile Ironic applied; created from the template if needed.
+    """The node's server carrying a profile Ironic applied; created from the template if
+    needed, **waiting** for OneView under the node's lock (in-band inspection only; deploy and
+    cleaning use :func:`start_allocation`).
 
     :raises: MissingParameterValue, InvalidParameterValue if the node's settings are wrong.
     :raises: ServerInUseByOneView if a OneView user's profile is on the server.
@@ -64,24 +94,156 @@ def allocate(task: Any, doing: str = "allocating a server profile") -> client.Se
         profile is left behind then.
     """
     node = task.node
+    outcome = start_allocation(task, doing)
+    if isinstance(outcome, client.ServerProfile):
+        return outcome
+    settings = common.parse_driver_info(node)
+    ov = common.get_client(settings)
+    if outcome.data.get("waiting_for"):
+        raise errors.OneViewError(
+            node=node.uuid,
+            doing=doing,
+            error=f"OneView still runs task {outcome.task.uri} Ironic started for this node "
+            "earlier; retry when it ended",
+        )
+    with errors.translated(node, doing, settings.connection):
+        try:
+            finished = ov.tasks.wait(outcome.task, timeout=float(CONF.oneview.task_timeout))
+        except client.TaskFailed as failure:
+            undo_failed_apply(task, failure.task, outcome.data, str(failure))
+            raise
+        result = finish_allocation(task, finished, outcome.data)
+    assert isinstance(result, client.ServerProfile)
+    return result
+
+
+def start_allocation(task: Any, doing: str = "allocating a server profile") -> Allocation:
+    """The profile Ironic applied already (kept or adopted), or the OneView task applying a
+    new one from the node's template (:class:`Started`), not waited for.
+
+    :raises: as :func:`allocate`.
+    """
+    node = task.node
     settings = common.validate_node(task, require_template=True).settings
     ov = common.get_client(settings)
     with errors.translated(node, doing, settings.connection):
+        settings = adopt_legacy_record(node, ov)
+        running = profile_tasks.leftovers(node)
+        if running:
+            LOG.info(
+                "Node %s: waiting for OneView task %s it started earlier before %s",
+                node.uuid,
+                running[0].get("uri"),
+                doing,
+            )
+            earlier = client.Task(uri=str(running[0].get("uri") or ""))
+            return Started(earlier, {"waiting_for": "leftovers", "doing": doing})
         server = ov.server_hardware.get(settings.server_hardware_uri)
         profile = _profile_already_applied(task, ov, settings, server, doing)
         if profile is not None:
             return profile
         _remove_unapplied_leftover(node, ov, server)
         power_off(task, ov, server)
-        profile = _create(task, ov, settings, server, doing)
-    record(node, profile.uri)
+        applying = _create(task, ov, settings, server, doing)
     LOG.info(
-        "Node %s: applied server profile %s to server hardware %s",
+        "Node %s: applying server profile %s to server hardware %s (OneView task %s)",
         node.uuid,
-        label(profile),
+        applying.resource_uri,
         label(server),
+        applying.uri,
     )
+    return Started(applying, {"profile": applying.resource_uri, "doing": doing})
+
+
+def finish_allocation(task: Any, finished: client.Task, data: dict[str, Any]) -> Allocation:
+    """After the task :func:`start_allocation` returned succeeded: the profile, recorded.
+    After an earlier task of the node ended: the allocation, started again."""
+    node = task.node
+    doing = str(data.get("doing") or "applying a server profile")
+    if data.get("waiting_for"):
+        return start_allocation(task, doing)
+    settings = common.parse_driver_info(node)
+    ov = common.get_client(settings)
+    with errors.translated(node, doing, settings.connection):
+        uri = finished.resource_uri or data.get("profile")
+        profile = _get_or_none(ov, uri) or ov.server_profiles.find_by_name(profile_name(node))
+        if profile is None or not is_ironic_profile(profile, node):
+            raise errors.OneViewError(
+                node=node.uuid,
+                doing=doing,
+                error=f"OneView task {finished.uri} succeeded but the profile it applied "
+                f"({uri}) is gone",
+            )
+    record(node, profile.uri)
+    LOG.info("Node %s: applied server profile %s", node.uuid, label(profile))
     return profile
+
+
+def undo_failed_apply(
+    task: Any, finished: client.Task | None, data: dict[str, Any], message: str
+) -> None:
+    """A failed apply deletes its profile (OneView leaves it in error); one that timed out
+    is still applying and is removed when it ends (:func:`remove_abandoned`)."""
+    if finished is None or data.get("waiting_for"):
+        return
+    _remove_own_profile(task, finished.resource_uri or data.get("profile"), force=True)
+
+
+def remove_abandoned(task: Any, finished: client.Task, data: dict[str, Any]) -> None:
+    """An apply no operation waits for any more ended: remove its profile if it is Ironic's
+    for this node and the node did not take it meanwhile."""
+    uri = finished.resource_uri or data.get("profile")
+    if data.get("waiting_for") or not uri:
+        return
+    if common.same_uri(uri, common.applied_profile_uri(task.node)):
+        return
+    _remove_own_profile(task, uri, force=not finished.is_success)
+
+
+def removal_ended(task: Any, finished: client.Task, data: dict[str, Any]) -> None:
+    """A profile removal ran in the background: log how it ended."""
+    if finished.is_success:
+        LOG.info("Node %s: server profile %s removed", task.node.uuid, data.get("profile"))
+        return
+    LOG.error(
+        "%s; the profile stays on the server until the node's next tear-down or "
+        "cleaning removes it",
+        profile_tasks.failure_message(task.node, {"kind": REMOVE}, finished),
+    )
+
+
+def _remove_own_profile(task: Any, uri: str | None, *, force: bool) -> None:
+    """Start deleting *uri* in the background if it is an Ironic profile of this node."""
+    node = task.node
+    settings = common.parse_driver_info(node)
+    ov = common.get_client(settings)
+    profile = _get_or_none(ov, uri)
+    if profile is None or not is_ironic_profile(profile, node):
+        return
+    if profile.server_hardware_uri:
+        power_off(task, ov, ov.server_hardware.get(profile.server_hardware_uri))
+    _delete_in_background(task, ov, profile.uri, force=force)
+
+
+def _delete_in_background(
+    task: Any, ov: client.OneViewClient, uri: str, *, force: bool = False
+) -> None:
+    try:
+        removal = ov.server_profiles.delete(uri, wait=False, force=force)
+    except client.NotFound:
+        LOG.debug("Server profile %s is already gone", uri)
+        return
+    if isinstance(removal, client.Task) and removal.uri and not removal.is_terminal:
+        profile_tasks.in_background(task, removal, kind=REMOVE, data={"profile": uri})
+
+
+def _busy(node: Any, profile_uri: str) -> bool:
+    """OneView still applies or removes *profile_uri* for the node (a leftover task)."""
+    for entry in profile_tasks.leftovers(node):
+        data = entry.get("data") or {}
+        if common.same_uri(data.get("profile") or entry.get("resource"), profile_uri):
+            return True
+    return False
 
 
 def deallocate(task: Any, doing: str = "removing the node's server profile") -> None:
@@ -90,20 +252,31 @@ def deallocate(task: Any, doing: str = "removing the node's server profile") -> 
     A profile a OneView user applied meanwhile is left alone (and the record dropped).
     """
     node = task.node
+    waiting = profile_tasks.pending(node)
+    if waiting is not None and waiting.get("kind") == APPLY:
+        profile_tasks.abandon(task, doing)
     settings = common.parse_driver_info(node)
     ov = common.get_client(settings)
     with errors.translated(node, doing, settings.connection):
+        settings = adopt_legacy_record(node, ov)
         server = ov.server_hardware.get(settings.server_hardware_uri)
         target = _profile_to_remove(node, ov, settings, server)
-        if target is not None:
+        if target is not None and _busy(node, target):
+            LOG.info(
+                "Node %s: OneView still works on profile %s; it is removed when OneView's "
+                "task ends",
+                node.uuid,
+                target,
+            )
+        elif target is not None:
             power_off(task, ov, server)
-            _delete(ov, target)
+            _delete_in_background(task, ov, target)
             node.set_driver_internal_info(
                 LAST_PROFILE, {"uri": target, "removed_at": timeutils.utcnow().isoformat()}
             )
             node.save()
             LOG.info(
-                "Node %s: removed server profile %s from server hardware %s",
+                "Node %s: removing server profile %s from server hardware %s",
                 node.uuid,
                 target,
                 label(server),
@@ -129,23 +302,46 @@ def applied_profile(task: Any, doing: str) -> client.ServerProfile | None:
 
 
 def record(node: Any, profile_uri: str) -> None:
-    """Remember the profile Ironic applied (``driver_info/applied_server_profile_uri``)."""
-    if node.driver_info.get(common.APPLIED_PROFILE) == profile_uri:
+    """Remember the profile Ironic applied (``driver_internal_info/applied_server_profile_uri``)."""
+    if common.applied_profile_uri(node) == profile_uri:
         return
-    info = dict(node.driver_info)
-    info[common.APPLIED_PROFILE] = profile_uri
-    node.driver_info = info
+    node.set_driver_internal_info(common.APPLIED_PROFILE, profile_uri)
     node.save()
 
 
 def forget(node: Any) -> None:
     """Drop the record of an applied profile."""
-    if common.APPLIED_PROFILE not in node.driver_info:
-        return
-    info = dict(node.driver_info)
-    info.pop(common.APPLIED_PROFILE)
-    node.driver_info = info
-    node.save()
+    if node.del_driver_internal_info(common.APPLIED_PROFILE) is not None:
+        node.save()
+
+
+def adopt_legacy_record(node: Any, ov: client.OneViewClient) -> common.NodeSettings:
+    """Move an older release's ``driver_info/applied_server_profile_uri`` to
+    driver_internal_info if OneView shows an Ironic profile of this node there; drop it
+    otherwise (anyone who may edit the node can write driver_info, so it proves nothing).
+
+    :returns: the node's settings afterwards.
+    """
+    legacy = common.parse_driver_info(node).legacy_applied_profile_uri
+    if common.APPLIED_PROFILE in (node.driver_info or {}):
+        profile = _get_or_none(ov, legacy)
+        if profile is not None and is_ironic_profile(profile, node):
+            if common.applied_profile_uri(node) is None:
+                node.set_driver_internal_info(common.APPLIED_PROFILE, profile.uri)
+            LOG.info("Node %s: profile record %s moved to driver_internal_info", node.uuid, legacy)
+        else:
+            LOG.warning(
+                "Node %s: ignoring driver_info/%s=%r: it does not name a profile Ironic "
+                "created for this node",
+                node.uuid,
+                common.APPLIED_PROFILE,
+                node.driver_info.get(common.APPLIED_PROFILE),
+            )
+        info = dict(node.driver_info)
+        info.pop(common.APPLIED_PROFILE)
+        node.driver_info = info
+        node.save()
+    return common.parse_driver_info(node)
 
 
 # -- allocation ---------------------------------------------------------------------------
@@ -218,7 +414,8 @@ def _create(
     settings: common.NodeSettings,
     server: client.ServerHardware,
     doing: str,
-) -> client.ServerProfile:
+) -> client.Task:
+    """POST the node's profile without waiting: the apply task, its profile's URI known."""
     node = task.node
     template_uri = settings.server_profile_template_uri
     assert template_uri is not None
@@ -228,7 +425,10 @@ def _create(
     profile.server_hardware_uri = server.uri
     profile.server_profile_template_uri = template_uri
     try:
-        return ov.server_profiles.create(profile)
+        applying = ov.server_profiles.create(profile, wait=False)
+        if not applying.resource_uri and applying.uri:
+            applying = ov.tasks.get(applying)
+        return applying
     except client.OneViewError as failure:
         _undo_failed_create(node, ov, failure)
         _raise_if_taken_meanwhile(node, ov, settings, doing)
@@ -338,3 +538,8 @@ def _get_or_none(ov: client.OneViewClient, uri: str | None) -> client.ServerProf
         return ov.server_profiles.get(uri)
     except client.NotFound:
         return None
+
+
+profile_tasks.on_failure(APPLY)(undo_failed_apply)
+profile_tasks.on_leftover(APPLY)(remove_abandoned)
+profile_tasks.on_leftover(REMOVE)(removal_ended)

@@ -110,7 +110,7 @@ def _give_back(task: Any, server: client.ServerHardware, ov: client.OneViewClien
 def _rescue(task: Any, server: client.ServerHardware, ov: client.OneViewClient) -> str | None:
     node = task.node
     node.del_driver_internal_info(profiles.ALLOCATION_ERROR)
-    applied = node.driver_info.get(common.APPLIED_PROFILE)
+    applied = common.applied_profile_uri(node)
     taken = ownership.owner(server.server_profile_uri, applied) is ownership.Owner.ONEVIEW_USER
     operator_maintenance = node.maintenance and node.fault != faults.CLEAN_FAILURE
     if taken and not operator_maintenance:
@@ -128,7 +128,7 @@ def _rescue(task: Any, server: client.ServerHardware, ov: client.OneViewClient) 
 
 def _flag_lost(task: Any, server: client.ServerHardware, ov: client.OneViewClient) -> None:
     node = task.node
-    applied = node.driver_info.get(common.APPLIED_PROFILE)
+    applied = common.applied_profile_uri(node)
     carried = server.server_profile_uri
     now = f"it now carries {carried}" if carried else "it carries no profile"
     reason = (

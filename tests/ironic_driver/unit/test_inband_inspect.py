@@ -8,7 +8,7 @@ import pytest
 from ironic.common import exception, states
 from ironic.conductor import task_manager
 
-from oneview_openstack.ironic_driver import common, inband_inspect, periodics
+from oneview_openstack.ironic_driver import common, inband_inspect, periodics, profile_tasks
 
 from .. import oneview_seed
 from ..oneview_seed import OneViewSide
@@ -57,7 +57,7 @@ class InbandInspectTestCase(OneViewTestCase):
         assert self.start() == states.INSPECTWAIT
 
         self.node.refresh()
-        assert self.carried() == self.node.driver_info[common.APPLIED_PROFILE]
+        assert self.carried() == common.applied_profile_uri(self.node)
         assert self.node.driver_internal_info[inband_inspect.INSPECTION_PROFILE] is True
         assert self.side.get(self.server_uri)["powerState"] == "On"
         assert self.node.boot_mode == "uefi"  # the profile's, for the boot interface
@@ -71,7 +71,7 @@ class InbandInspectTestCase(OneViewTestCase):
 
         self.node.refresh()
         assert self.carried() is None
-        assert common.APPLIED_PROFILE not in self.node.driver_info
+        assert common.applied_profile_uri(self.node) is None
         assert inband_inspect.INSPECTION_PROFILE not in self.node.driver_internal_info
         assert self.node.properties.get("cpu_arch") == "x86_64"
 
@@ -100,5 +100,8 @@ class InbandInspectTestCase(OneViewTestCase):
         periodics.DynamicAllocation(RecordingManager(self.dbapi), self.context).run()
 
         self.node.refresh()
+        ov = common.get_client(common.parse_driver_info(self.node))
+        for removal in profile_tasks.leftovers(self.node):  # removed in the background
+            ov.tasks.wait(removal["uri"])
         assert self.carried() is None
         assert inband_inspect.INSPECTION_PROFILE not in self.node.driver_internal_info

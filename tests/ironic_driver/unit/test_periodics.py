@@ -45,7 +45,9 @@ DECISIONS = [
     (view(states.AVAILABLE), THEIRS, Action.TAKE),
     (view(states.AVAILABLE), None, None),
     (view(states.AVAILABLE, maintenance=True, reason="operator"), THEIRS, None),
-    (view(states.AVAILABLE, driver_info={common.APPLIED_PROFILE: OURS}), OURS, None),
+    (view(states.AVAILABLE, internal={common.APPLIED_PROFILE: OURS}), OURS, None),
+    # driver_info is user-writable: a record there does not make a user's server Ironic's
+    (view(states.AVAILABLE, driver_info={common.APPLIED_PROFILE: THEIRS}), THEIRS, Action.TAKE),
     (view(states.MANAGEABLE, maintenance=True, reason=CLAIM_REASON, internal=CLAIMED_INFO),
      None, Action.GIVE_BACK),
     (view(states.MANAGEABLE, maintenance=True, reason=CLAIM_REASON, internal=CLAIMED_INFO),
@@ -59,14 +61,12 @@ DECISIONS = [
     (view(states.CLEANFAIL, internal={profiles.ALLOCATION_ERROR: "in use"}), None,
      Action.RESCUE),
     (view(states.CLEANFAIL), THEIRS, None),
-    (view(states.ACTIVE, driver_info={common.APPLIED_PROFILE: OURS}), OURS, None),
-    (view(states.ACTIVE, driver_info={common.APPLIED_PROFILE: OURS}), None, Action.FLAG_LOST),
-    (view(states.ACTIVE, driver_info={common.APPLIED_PROFILE: OURS}), THEIRS,
+    (view(states.ACTIVE, internal={common.APPLIED_PROFILE: OURS}), OURS, None),
+    (view(states.ACTIVE, internal={common.APPLIED_PROFILE: OURS}), None, Action.FLAG_LOST),
+    (view(states.ACTIVE, internal={common.APPLIED_PROFILE: OURS}), THEIRS,
      Action.FLAG_LOST),
-    (view(states.ACTIVE, driver_info={common.APPLIED_PROFILE: OURS},
-          internal={profiles.PROFILE_LOST: {"reason": "x"}}), None, None),
-    (view(states.ACTIVE, driver_info={common.APPLIED_PROFILE: OURS},
-          internal={profiles.PROFILE_LOST: {"reason": "x"}}), OURS, Action.CLEAR_LOST),
+    (view(states.ACTIVE, internal={common.APPLIED_PROFILE: OURS, profiles.PROFILE_LOST: {"reason": "x"}}), None, None),
+    (view(states.ACTIVE, internal={common.APPLIED_PROFILE: OURS, profiles.PROFILE_LOST: {"reason": "x"}}), OURS, Action.CLEAR_LOST),
     (view(states.ACTIVE), THEIRS, None),  # deployed without a profile (another deploy)
     (view(states.DEPLOYING), THEIRS, None),
 ]  # fmt: skip
@@ -224,10 +224,8 @@ class PeriodTestCase(OneViewTestCase):
         node = self.node_on(oneview_seed.BLADE, states.AVAILABLE)
         with task_manager.acquire(self.context, node.uuid) as task:
             profiles.allocate(task)
-            info = dict(task.node.driver_info)
-            info.pop(common.APPLIED_PROFILE)  # a record lost: still Ironic's by name
-            task.node.driver_info = info
-            task.node.save()
+            task.node.del_driver_internal_info(common.APPLIED_PROFILE)  # a record lost
+            task.node.save()  # still Ironic's by name
 
         self.run_period()
 

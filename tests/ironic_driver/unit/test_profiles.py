@@ -8,7 +8,7 @@ import pytest
 from ironic.common import exception, states
 from ironic.conductor import task_manager
 
-from oneview_openstack.ironic_driver import common, errors, profiles
+from oneview_openstack.ironic_driver import common, errors, profile_tasks, profiles
 
 from .. import oneview_seed
 from ..oneview_seed import OneViewSide
@@ -37,7 +37,15 @@ class ProfilesTestCase(OneViewTestCase):
 
     def recorded(self) -> str | None:
         self.node.refresh()
-        return self.node.driver_info.get(common.APPLIED_PROFILE)
+        return common.applied_profile_uri(self.node)
+
+    def removals_end(self) -> None:
+        """Wait for the profile removals deallocate started in the background."""
+        self.node.refresh()
+        ov = common.get_client(common.parse_driver_info(self.node))
+        for entry in profile_tasks.leftovers(self.node):
+            assert entry["kind"] == profiles.REMOVE
+            ov.tasks.wait(entry["uri"])
 
     def profiles_named(self, name: str) -> list[dict]:
         members = self.side.rest.call("GET", f"/rest/server-profiles?filter=name='{name}'")
@@ -79,9 +87,7 @@ class ProfilesTestCase(OneViewTestCase):
     def test_allocate_adopts_a_profile_it_applied_but_did_not_record(self) -> None:
         first = self.allocate()
         self.node.refresh()
-        info = dict(self.node.driver_info)
-        info.pop(common.APPLIED_PROFILE)
-        self.node.driver_info = info
+        self.node.del_driver_internal_info(common.APPLIED_PROFILE)
         self.node.save()
         self.sim.operator.clear_counters()
 
@@ -171,6 +177,7 @@ class ProfilesTestCase(OneViewTestCase):
         profile = self.allocate()
 
         self.deallocate()
+        self.removals_end()
 
         assert self.side.rest.call("GET", profile.uri).status_code == 404
         assert self.side.get(self.server_uri)["serverProfileUri"] is None
@@ -202,9 +209,56 @@ class ProfilesTestCase(OneViewTestCase):
         self.side.power(self.server_uri, "On")
 
         self.deallocate()
+        self.removals_end()
 
         assert self.side.rest.call("GET", profile.uri).status_code == 404
         assert self.side.get(self.server_uri)["powerState"] == "Off"
+
+    # -- the ownership marker ---------------------------------------------------------
+
+    def test_an_older_releases_driver_info_record_of_its_own_profile_is_moved(self) -> None:
+        first = self.allocate()
+        self.node.del_driver_internal_info(common.APPLIED_PROFILE)
+        self.node.driver_info = {**self.node.driver_info, common.APPLIED_PROFILE: first.uri}
+        self.node.save()
+        self.sim.operator.clear_counters()
+
+        self.allocate()
+
+        self.node.refresh()
+        assert common.APPLIED_PROFILE not in self.node.driver_info
+        assert self.recorded() == first.uri
+        assert self.sim.operator.count("POST", "/rest/server-profiles") == 0
+
+    def test_a_forged_driver_info_record_never_deletes_a_oneview_users_profile(self) -> None:
+        foreign = self.sim.operator.apply_foreign_profile(self.server_uri, "db-team")
+        self.node.driver_info = {
+            **self.node.driver_info,
+            common.APPLIED_PROFILE: foreign["serverProfileUri"],
+        }
+        self.node.save()
+        self.sim.operator.clear_counters()
+
+        self.deallocate()
+
+        self.node.refresh()
+        assert self.side.get(self.server_uri)["serverProfileUri"] == foreign["serverProfileUri"]
+        assert self.sim.operator.count("DELETE", "/rest/server-profiles/{id}") == 0
+        assert common.APPLIED_PROFILE not in self.node.driver_info, "the forged record is dropped"
+        assert self.recorded() is None
+
+    def test_a_forged_driver_info_record_does_not_make_a_oneview_users_server_ironics(
+        self,
+    ) -> None:
+        foreign = self.sim.operator.apply_foreign_profile(self.server_uri, "db-team")
+        self.node.driver_info = {
+            **self.node.driver_info,
+            common.APPLIED_PROFILE: foreign["serverProfileUri"],
+        }
+        self.node.save()
+
+        with pytest.raises(errors.ServerInUseByOneView, match="db-team|in use by a OneView"):
+            self.allocate()
 
     # -- helpers ----------------------------------------------------------------------
 
