@@ -22,6 +22,7 @@ deployment apply one) and return Ironic's wait state while OneView applies it.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,8 +47,10 @@ _APPLY_ARGSINFO = {
 }
 
 # OneView's setting types -> Redfish attribute types, as Ironic's BIOSSetting stores them.
+NUMBER_TYPES = ("Number", "Integer")
 _ATTRIBUTE_TYPES = {
     "Option": "Enumeration",
+    "Number": "Integer",
     "Integer": "Integer",
     "Text": "String",
     "String": "String",
@@ -177,12 +180,9 @@ def _checked_value(node: Any, name: str, value: Any, entry: Mapping[str, Any]) -
     if kind == "Option":
         allowed = _options(entry)
         if str(value) not in allowed:
-            raise exception.InvalidParameterValue(
-                f"Node {node.uuid}: BIOS setting {name!r} does not allow the value {value!r}; "
-                f"allowed: {', '.join(allowed)}."
-            )
+            raise _not_allowed(node, name, value, ", ".join(allowed))
         return str(value)
-    if kind == "Integer":
+    if kind in NUMBER_TYPES:
         low, high = entry.get("lowerBound"), entry.get("upperBound")
         try:
             number = int(value)
@@ -193,21 +193,28 @@ def _checked_value(node: Any, name: str, value: Any, entry: Mapping[str, Any]) -
             or (low is not None and number < low)
             or (high is not None and number > high)
         ):
-            raise exception.InvalidParameterValue(
-                f"Node {node.uuid}: BIOS setting {name!r} does not allow the value {value!r}; "
-                f"allowed: an integer from {low} to {high}."
-            )
+            raise _not_allowed(node, name, value, f"an integer from {low} to {high}")
         return str(number)
     text = str(value)
-    shortest, longest = entry.get("stringMinLength"), entry.get("stringMaxLength")
-    if (shortest is not None and len(text) < shortest) or (
-        longest is not None and len(text) > longest
+    shortest = entry.get("stringMinLength") or 0
+    longest, pattern = entry.get("stringMaxLength"), entry.get("valueExpression")
+    if (
+        len(text) < shortest
+        or (longest is not None and len(text) > longest)
+        or (pattern and re.fullmatch(pattern, text) is None)
     ):
-        raise exception.InvalidParameterValue(
-            f"Node {node.uuid}: BIOS setting {name!r} does not allow the value {value!r}; "
-            f"allowed: text of {shortest} to {longest} characters."
+        matching = f" matching {pattern}" if pattern else ""
+        raise _not_allowed(
+            node, name, value, f"text of {shortest} to {longest} characters{matching}"
         )
     return text
+
+
+def _not_allowed(node: Any, name: str, value: Any, allowed: str) -> exception.InvalidParameterValue:
+    return exception.InvalidParameterValue(
+        f"Node {node.uuid}: BIOS setting {name!r} does not allow the value {value!r}; "
+        f"allowed: {allowed}."
+    )
 
 
 def _options(entry: Mapping[str, Any]) -> list[str]:

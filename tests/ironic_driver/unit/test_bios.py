@@ -183,6 +183,42 @@ class BIOSTestCase(ProfileStepTestCase):
         assert node.uuid in message and "'BootMode'" in message and "'Uefi2'" in message
         assert "allowed: Uefi, LegacyBios" in message
 
+    def test_a_number_out_of_bounds_is_refused_with_the_bounds(self) -> None:
+        node = self.cleaning_node()
+
+        with pytest.raises(exception.InvalidParameterValue) as raised:
+            self.run_step(node, "apply_configuration", [{"name": "ProcCoreDisable", "value": 99}])
+
+        assert "'ProcCoreDisable'" in str(raised.value) and "99" in str(raised.value)
+        assert "allowed: an integer from 0 to 28" in str(raised.value)
+
+    def test_a_text_not_matching_the_expression_is_refused(self) -> None:
+        node = self.cleaning_node()
+        settings = [{"name": "ServerPrimaryOs", "value": "caf\u00e9 OS"}]
+
+        with pytest.raises(exception.InvalidParameterValue) as raised:
+            self.run_step(node, "apply_configuration", settings)
+
+        assert "'ServerPrimaryOs'" in str(raised.value) and "0 to 42 characters" in str(
+            raised.value
+        )
+
+    def test_numbers_and_texts_reach_the_server(self) -> None:
+        node = self.cleaning_node()
+        settings = [
+            {"name": "ProcCoreDisable", "value": 4},
+            {"name": "ServerPrimaryOs", "value": "Ubuntu 24.04"},
+        ]
+
+        self.run_step(node, "apply_configuration", settings)
+        self.settle(node)
+
+        assert self.server_bios()["ProcCoreDisable"] == "4"
+        assert self.server_bios()["ServerPrimaryOs"] == "Ubuntu 24.04"
+        cached = self.cached(node)["ProcCoreDisable"]
+        assert (cached.attribute_type, cached.lower_bound, cached.upper_bound) == ("Integer", 0, 28)
+        assert self.cached(node)["ServerPrimaryOs"].max_length == 42
+
     def test_settings_not_a_list_are_refused(self) -> None:
         node = self.cleaning_node()
         with pytest.raises(exception.InvalidParameterValue, match="not a non-empty list"):
