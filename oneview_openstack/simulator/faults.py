@@ -24,7 +24,7 @@ REQUEST_FAULT_FIELDS = frozenset(
         "drop_connection",
     }
 )
-TASK_FAILURE_FIELDS = frozenset({"errorCode", "message", "name", "resourceCategory"})
+TASK_FAILURE_FIELDS = frozenset({"errorCode", "message", "name", "resourceCategory", "resourceUri"})
 
 DEFAULT_MESSAGES = {
     500: "An internal error occurred.",
@@ -89,6 +89,7 @@ class TaskFailure:
     message: str
     name: str | None = None
     resource_category: str | None = None
+    resource_uri: str | None = None
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -96,11 +97,16 @@ class TaskFailure:
             "message": self.message,
             "name": self.name,
             "resourceCategory": self.resource_category,
+            "resourceUri": self.resource_uri,
         }
 
     def matches(self, task: dict[str, Any]) -> bool:
-        category = task["associatedResource"]["resourceCategory"]
-        return (self.name in (None, task["name"])) and (self.resource_category in (None, category))
+        resource = task["associatedResource"]
+        return (
+            self.name in (None, task["name"])
+            and self.resource_category in (None, resource["resourceCategory"])
+            and self.resource_uri in (None, resource.get("resourceUri"))
+        )
 
 
 @dataclass
@@ -161,6 +167,7 @@ class Faults:
             message=_optional_str(spec, "message") or f"Injected task failure {error_code}.",
             name=_optional_str(spec, "name"),
             resource_category=_optional_str(spec, "resourceCategory"),
+            resource_uri=_optional_str(spec, "resourceUri"),
         )
         self.task_failures.append(failure)
         return failure

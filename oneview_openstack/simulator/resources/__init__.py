@@ -6,7 +6,7 @@ from oneview_openstack.simulator.router import Blueprint
 
 
 def blueprints() -> list[Blueprint]:
-    from oneview_openstack.simulator import openapi, operator
+    from oneview_openstack.simulator import openapi, operator, operator_families
     from oneview_openstack.simulator.agents import operator as agents_operator
     from oneview_openstack.simulator.resources import (
         activity,
@@ -79,6 +79,7 @@ def blueprints() -> list[Blueprint]:
         index_search.bp,
         long_tail.bp,
         operator.bp,
+        operator_families.bp,
         agents_operator.bp,
         openapi.bp,
     ]

@@ -43,12 +43,17 @@ def part(uri: str, field: str, key: str, value: Any, fault: Doc, normal: Doc) ->
     }
 
 
-def effect_document(alert_uri: str, affected: Iterable[str], parts: list[Doc]) -> Doc:
+def effect_document(
+    alert_uri: str, affected: Iterable[str], parts: list[Doc], weights: Doc | None = None
+) -> Doc:
+    """``weights``: the severity the alert gives some affected resources when it is not
+    its own (an interconnect down leaves its redundant uplink set only Warning)."""
     return {
         "uri": f"/{EFFECTS}{alert_uri}",
         "alertUri": alert_uri,
         "affected": list(dict.fromkeys(affected)),
         "parts": parts,
+        "weights": dict(weights or {}),
     }
 
 
@@ -78,9 +83,10 @@ def statuses(alerts: Iterable[Doc], effects: Iterable[Doc], uris: Iterable[str])
         severity = live.get(effect["alertUri"])
         if severity is None:
             continue
+        weights = effect.get("weights") or {}
         for uri in effect["affected"]:
             if uri in found:
-                found[uri].append(severity)
+                found[uri].append(weights.get(uri, severity))
     return {uri: worst(severities) for uri, severities in found.items()}
 
 
@@ -98,6 +104,7 @@ def raise_health_alert(
     corrective_action: str | None,
     also_affected: Iterable[str] = (),
     parts: list[Doc] | None = None,
+    weights: Doc | None = None,
 ) -> Doc:
     """An Active alert (and its event) on ``resource_uri`` that weighs on its status."""
     event = activity.record_event(
@@ -119,7 +126,7 @@ def raise_health_alert(
     )
     alert = appliance.store.update(alert["uri"], {"healthCategory": health_category})
     appliance.store.put_internal(
-        effect_document(alert["uri"], [resource_uri, *also_affected], parts or [])
+        effect_document(alert["uri"], [resource_uri, *also_affected], parts or [], weights)
     )
     alert_state_changed(appliance, alert)
     return alert
@@ -166,6 +173,10 @@ def live_alerts_of(appliance: Appliance, resource_uri: str, alert_type: str) -> 
         and alert.get("alertTypeID") == alert_type
         and alert.get("alertState") in LIVE_STATES
     ]
+
+
+def effect_of(appliance: Appliance, alert_uri: str) -> Doc | None:
+    return appliance.store.get(f"/{EFFECTS}{alert_uri}")
 
 
 def forget(appliance: Appliance, alert_uri: str) -> None:
