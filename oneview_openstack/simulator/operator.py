@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from oneview_openstack.simulator.errors import ApiError
-from oneview_openstack.simulator.resources import activity, power, profile_apply
+from oneview_openstack.simulator.resources import activity, power, profile_apply, profile_firmware
 from oneview_openstack.simulator.router import Access, Blueprint, Ctx, Reply
 
 bp = Blueprint()
@@ -124,6 +124,19 @@ def remove_foreign_profile(ctx: Ctx) -> Reply:
     uri = _server_hardware_uri(ctx)
     profile_apply.remove_foreign_profile(ctx.appliance, uri)
     return Reply(200, ctx.appliance.store.require(uri))
+
+
+@bp.post("/sim/server-hardware/{id}/firmware/fail-next", OP)
+def fail_next_firmware_install(ctx: Ctx) -> Reply:
+    """The server's next firmware install fails (optional ``errorCode``, ``message``)."""
+    body = _object_or_empty(ctx)
+    for field in ("errorCode", "message"):
+        if field in body and (not isinstance(body[field], str) or not body[field]):
+            raise _bad_operator_field(field, body[field], "a non-empty string")
+    uri = _server_hardware_uri(ctx)
+    failure = profile_firmware.fail_next_install(ctx.appliance, uri, body)
+    activity.fault_injected(ctx.appliance, f"next firmware install fails {failure}")
+    return Reply(201, failure)
 
 
 def _server_hardware_uri(ctx: Ctx) -> str:

@@ -7,10 +7,12 @@ and ``/firmware``, and how bad sections are refused.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 
 from oneview_openstack.testing.simulator import SimulatorHandle
 
@@ -53,6 +55,7 @@ def test_profile_bios_overrides_reach_the_server_and_stay_after_removal(api: Api
             {"id": "ProcHyperthreading", "value": "Disabled"},
             {"id": "WorkloadProfile", "value": "Virtualization-MaxPerformance"},
             {"id": "ProcCoreDisable", "value": "4"},
+            {"id": "ServerPrimaryOs", "value": "Ubuntu 24.04"},
         ],
     }
     task = api.run("POST", "/rest/server-profiles", _body(api, "bios-1", BLADE, bios=bios))
@@ -63,6 +66,7 @@ def test_profile_bios_overrides_reach_the_server_and_stay_after_removal(api: Api
     assert applied["ProcHyperthreading"] == "Disabled"
     assert applied["WorkloadProfile"] == "Virtualization-MaxPerformance"
     assert applied["ProcCoreDisable"] == "4"
+    assert applied["ServerPrimaryOs"] == "Ubuntu 24.04"
     assert applied["PowerRegulator"] == defaults["PowerRegulator"]
 
     api.run("DELETE", profile_uri)
@@ -90,7 +94,8 @@ def test_profile_managing_bios_resets_what_it_does_not_override(api: Api) -> Non
         ({"id": "NoSuchSetting", "value": "Enabled"}, "UNSUPPORTED_BIOS_SETTING"),
         ({"id": "ProcHyperthreading", "value": "Maybe"}, "INVALID_BIOS_SETTING_VALUE"),
         ({"id": "ProcCoreDisable", "value": "99"}, "INVALID_BIOS_SETTING_VALUE"),
-        ({"id": "ServerAssetTag", "value": "x" * 40}, "INVALID_BIOS_SETTING_VALUE"),
+        ({"id": "ServerPrimaryOs", "value": "x" * 43}, "INVALID_BIOS_SETTING_VALUE"),
+        ({"id": "ServerPrimaryOs", "value": "tab\there"}, "INVALID_BIOS_SETTING_VALUE"),
     ],
 )
 def test_bad_bios_override_is_refused_at_once(api: Api, entry: Doc, code: str) -> None:
@@ -247,3 +252,136 @@ def test_bad_local_storage_is_refused_at_once(api: Api, storage: Doc, code: str)
     error(api.call("POST", "/rest/server-profiles", body), 400, code)
 
     assert api.members("/rest/server-profiles?filter=\"name='raid-bad'\"") == []
+
+
+# -- firmware ------------------------------------------------------------------------
+
+OLD_SPP = "/rest/firmware-drivers/Service_Pack_for_Synergy_SY_2023_10_01"
+NEW_SPP = "/rest/firmware-drivers/Service_Pack_for_Synergy_SY_2024_04_01"
+
+
+def _firmware(baseline: str, force: bool = False, kind: str = "FirmwareOnlyOfflineMode") -> Doc:
+    return {
+        "firmware": {
+            "manageFirmware": True,
+            "firmwareBaselineUri": baseline,
+            "forceInstallFirmware": force,
+            "firmwareInstallType": kind,
+            "firmwareActivationType": None,
+        }
+    }
+
+
+def _versions(api: Api, server_name: str) -> dict[str, str]:
+    inventory = api.get(f"{server(api, server_name)['uri']}/firmware")
+    return {c["componentName"]: c["componentVersion"] for c in inventory["components"]}
+
+
+def _baseline_versions(api: Api, baseline: str) -> dict[str, str]:
+    return {c["name"]: c["componentVersion"] for c in api.get(baseline)["fwComponents"]}
+
+
+def _update_required(api: Api, server_name: str, baseline: str) -> bool:
+    body = {"serverUUID": server(api, server_name)["uuid"], "firmwareBaselineId": baseline}
+    response = api.call("POST", "/rest/server-hardware/firmware-compliance", body)
+    assert response.status_code == 200, response.text
+    return bool(response.json()["serverFirmwareUpdateRequired"])
+
+
+def test_seed_baselines_differ_and_servers_run_the_newest(api: Api) -> None:
+    old, new = _baseline_versions(api, OLD_SPP), _baseline_versions(api, NEW_SPP)
+
+    assert old.keys() == new.keys() and all(old[name] != new[name] for name in old)
+    assert _versions(api, BLADE) == new
+    assert not _update_required(api, BLADE, NEW_SPP)
+
+
+def test_profile_installs_a_baseline_in_the_time_it_takes(api: Api, sim: SimulatorHandle) -> None:
+    body = _body(api, "fw-1", BLADE, **_firmware(OLD_SPP, force=True))
+    sim.operator.set_config(time_scale=0.002)  # 120 s + 1440 s of firmware: about 3 s
+
+    accepted = api.call("POST", "/rest/server-profiles", body)
+    time.sleep(0.8)  # observe the task where one without firmware would be done (0.24 s)
+    running = api.get(accepted.headers["Location"])
+    finished = api.wait(accepted)
+
+    assert running["taskState"] == "Running", running
+    assert 0 < running["percentComplete"] < 100
+    assert finished["taskState"] == "Completed", finished["taskErrors"]
+    assert _versions(api, BLADE) == _baseline_versions(api, OLD_SPP)
+    assert _update_required(api, BLADE, NEW_SPP)
+    listed = api.members("/rest/server-hardware/*/firmware")
+    mine = [doc for doc in listed if doc["serverHardwareUri"] == server(api, BLADE)["uri"]]
+    assert mine[0]["components"] == api.get(f"{server(api, BLADE)['uri']}/firmware")["components"]
+
+
+def test_profile_edit_to_a_newer_baseline_updates_the_server(api: Api) -> None:
+    task = api.run(
+        "POST", "/rest/server-profiles", _body(api, "fw-2", BLADE, **_firmware(OLD_SPP, True))
+    )
+    profile = api.get(task["associatedResource"]["resourceUri"])
+    profile.update(_firmware(NEW_SPP))
+
+    api.run("PUT", profile["uri"], profile)
+
+    assert _versions(api, BLADE) == _baseline_versions(api, NEW_SPP)
+    assert server(api, BLADE)["mpFirmwareVersion"].startswith(
+        _versions(api, BLADE)["HPE Integrated Lights-Out 5"]
+    )
+
+
+def test_older_baseline_without_force_changes_nothing(api: Api) -> None:
+    before = _versions(api, BLADE)
+
+    api.run("POST", "/rest/server-profiles", _body(api, "fw-3", BLADE, **_firmware(OLD_SPP)))
+
+    assert _versions(api, BLADE) == before
+
+
+def test_injected_firmware_failure_ends_the_task_in_error(api: Api, sim: SimulatorHandle) -> None:
+    before = _versions(api, BLADE)
+    path = f"/sim/server-hardware/{server(api, BLADE)['uri'].rsplit('/', 1)[-1]}/firmware/fail-next"
+    injected = requests.post(sim.url + path, json={}, verify=sim.verify, timeout=30)
+    assert injected.status_code == 201, injected.text
+
+    body = _body(api, "fw-4", BLADE, **_firmware(OLD_SPP, force=True))
+    task = api.fails("POST", "/rest/server-profiles", body, "FIRMWARE_INSTALL_FAILED")
+
+    assert "System ROM" in task["taskErrors"][0]["details"]
+    assert _versions(api, BLADE) == before
+    assert server(api, BLADE)["serverProfileUri"] is None
+    api.run("POST", "/rest/server-profiles", body)  # only the next install fails
+    assert _versions(api, BLADE) == _baseline_versions(api, OLD_SPP)
+
+
+def test_injecting_a_bad_firmware_failure_is_refused(api: Api, sim: SimulatorHandle) -> None:
+    blade = server(api, BLADE)["uri"].rsplit("/", 1)[-1]
+
+    def inject(server_id: str, body: Doc) -> requests.Response:
+        path = f"/sim/server-hardware/{server_id}/firmware/fail-next"
+        return requests.post(sim.url + path, json=body, verify=sim.verify, timeout=30)
+
+    error(inject("NOPE", {}), 404, "RESOURCE_NOT_FOUND")
+    error(inject(blade, {"errorCode": 5}), 400, "INVALID_OPERATOR_REQUEST")
+
+
+def test_online_install_without_isut_ends_in_error(api: Api) -> None:
+    body = _body(api, "fw-5", BLADE, **_firmware(OLD_SPP, True, kind="FirmwareAndOSDrivers"))
+
+    task = api.fails("POST", "/rest/server-profiles", body, "SUT_NOT_RUNNING")
+
+    assert "FirmwareAndOSDrivers" in task["taskErrors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("firmware", "code"),
+    [
+        (_firmware("/rest/firmware-drivers/NOPE"), "INVALID_RESOURCE_URI"),
+        (_firmware(OLD_SPP, kind="FirmwareAndDrivers"), "INVALID_PARAMETER"),
+        ({"firmware": {"manageFirmware": True}}, "INVALID_PARAMETER"),
+    ],
+)
+def test_bad_firmware_section_is_refused_at_once(api: Api, firmware: Doc, code: str) -> None:
+    body = _body(api, "fw-bad", BLADE, **firmware)
+
+    error(api.call("POST", "/rest/server-profiles", body), 400, code)

@@ -97,6 +97,9 @@ CASES = [
         "ServerHardwareTypes.json",
         300,
         one("server-hardware-types", "filter=name='SY 480 Gen10 1'"),
+        # Number settings default to digits ("0"), as the sample's own ProcCoreDisable does;
+        # the comparison takes the first setting's word ("Com2Irq3") for all of them.
+        ("biosSettings[].defaultValue",),
     ),
     Case("Enclosure.json", 300, one("enclosures"), ENCLOSURE),
     Case("Enclosures.json", 300, members("enclosures"), ENCLOSURE),

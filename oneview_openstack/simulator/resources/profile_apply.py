@@ -19,6 +19,7 @@ from oneview_openstack.simulator.resources import (
     id_pools,
     ports,
     profile_bios,
+    profile_firmware,
     profile_model,
     profile_storage,
 )
@@ -273,7 +274,7 @@ def _finish_apply(appliance: Appliance, params: dict[str, Any]) -> None:
 
 
 def configure_hardware(appliance: Appliance, profile: Doc, params: dict[str, Any]) -> None:
-    """The server's BIOS, local storage and firmware as the profile configures them.
+    """The server's firmware, BIOS and local storage as the profile configures them.
 
     Only the sections a task changed are applied (a new server, or a section
     that differs from the profile before the edit): an edit of the connections
@@ -286,6 +287,8 @@ def configure_hardware(appliance: Appliance, profile: Doc, params: dict[str, Any
         old = profile_model.comparable_section(previous.get(name), name)
         return bool(moved or old != profile_model.comparable_section(profile.get(name), name))
 
+    if changed("firmware"):
+        profile_firmware.install(appliance, profile, params["server"])
     if changed("bios"):
         profile_bios.apply_profile_bios(appliance, profile, params["server"])
     if changed("localStorage"):

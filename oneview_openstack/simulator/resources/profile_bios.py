@@ -2,8 +2,9 @@
 
 A profile or template that manages the BIOS names settings of its server
 hardware type's registry (``biosSettings``) by ``id``, each with a ``value``:
-an option id for Option settings, a number within the bounds for Integer
-settings, a string of allowed length for Text settings. Anything else is
+an option id for Option settings, a number within the bounds for Number
+settings, a string of allowed length matching ``valueExpression`` for String
+settings. Anything else is
 refused with 400 when the profile is created or edited.
 
 The BIOS a server runs is the hardware's state, kept per server in the internal
@@ -16,6 +17,7 @@ touch the hardware's settings when a profile goes away).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from oneview_openstack.simulator.errors import ApiError, bad_request
@@ -87,22 +89,31 @@ def _unknown_setting(doc: Doc, index: int, setting_id: Any, registry: dict[str, 
 def allowed_values(setting: Doc) -> str:
     if setting["type"] == "Option":
         return ", ".join(o["id"] for o in setting.get("options") or [])
-    if setting["type"] == "Integer":
-        return f"an integer from {setting['lowerBound']} to {setting['upperBound']}"
-    return f"a string of at most {setting.get('stringMaxLength')} characters"
+    if setting["type"] == "Number":
+        return f"a number from {setting['lowerBound']} to {setting['upperBound']}"
+    return (
+        f"a string of at most {setting.get('stringMaxLength')} characters"
+        f" matching {setting.get('valueExpression')}"
+    )
 
 
 def _valid_value(setting: Doc, value: Any) -> bool:
     if setting["type"] == "Option":
         return value in {o["id"] for o in setting.get("options") or []}
-    if setting["type"] == "Integer":
+    if setting["type"] == "Number":
         try:
             number = int(str(value))
         except ValueError:
             return False
         return bool(setting["lowerBound"] <= number <= setting["upperBound"])
-    longest = setting.get("stringMaxLength") or 0
-    return isinstance(value, str) and len(value) <= longest
+    pattern = setting.get("valueExpression")
+    return (
+        isinstance(value, str)
+        and int(setting.get("stringMinLength") or 0)
+        <= len(value)
+        <= int(setting.get("stringMaxLength") or 0)
+        and (not pattern or re.fullmatch(pattern, value) is not None)
+    )
 
 
 # -- the server's BIOS ----------------------------------------------------------------

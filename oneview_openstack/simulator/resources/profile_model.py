@@ -300,6 +300,11 @@ def connection_changes(old: list[Doc], new: list[Doc]) -> list[str]:
     return changes
 
 
+def section_changed(old: Doc, new: Doc, name: str) -> bool:
+    """Does section ``name`` of ``new`` differ from ``old``'s (run-time keys aside)?"""
+    return bool(comparable_section(old.get(name), name) != comparable_section(new.get(name), name))
+
+
 def section_changes(old: Doc, new: Doc) -> list[str]:
     """Sections (and connections) of ``new`` that differ from ``old``."""
     changes = [

@@ -19,6 +19,7 @@ from oneview_openstack.simulator.errors import ApiError, bad_reference, bad_requ
 from oneview_openstack.simulator.resources import (
     ports,
     profile_bios,
+    profile_firmware,
     profile_model,
     profile_storage,
 )
@@ -80,6 +81,7 @@ def check_fields(appliance: Appliance, doc: Doc, what: str) -> None:
         _check_connection(appliance, connection, index, what)
     profile_bios.check_bios(appliance, doc, what)
     profile_storage.check_local_storage(appliance, doc)
+    profile_firmware.check_firmware(doc)
 
 
 def _check_boot_sections(doc: Doc, what: str) -> None:
@@ -302,7 +304,11 @@ def configuration_problem(
             error = fc_fabric_problem(appliance, connection, server)
         if error is not None:
             return error
-    return profile_storage.storage_problem(appliance, profile, server) if server else None
+    if server is None:
+        return None
+    return profile_firmware.firmware_problem(profile, server) or profile_storage.storage_problem(
+        appliance, profile, server
+    )
 
 
 def fc_fabric_problem(appliance: Appliance, connection: Doc, server: Doc) -> ApiError | None:

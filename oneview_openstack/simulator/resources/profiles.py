@@ -19,6 +19,7 @@ from oneview_openstack.simulator.resources import (
     compute_types,
     conditional,
     profile_apply,
+    profile_firmware,
     profile_model,
     profile_rules,
 )
@@ -78,6 +79,7 @@ def create_profile(ctx: Ctx) -> Reply:
         )
     params = {"profile": profile["uri"], "server": _uri(server), "released": None, "previous": None}
     seconds = 120.0 if server is not None else 10.0
+    seconds += profile_firmware.install_seconds(ctx.appliance, profile, server)
     return start_apply(
         ctx, "Create", profile, params, seconds, f"Applying profile {profile['name']}"
     )
@@ -162,6 +164,8 @@ def apply_edit(
         "previous": previous,
     }
     seconds = 90.0 if touches_hardware and (server or old_server) else 5.0
+    if moved or profile_model.section_changed(current, new, "firmware"):
+        seconds += profile_firmware.install_seconds(appliance, new, server)
     return start_apply(ctx, "Update", current, params, seconds, f"Updating profile {new['name']}")
 
 

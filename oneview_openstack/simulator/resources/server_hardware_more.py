@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 from oneview_openstack.simulator import query
 from oneview_openstack.simulator.errors import ApiError, bad_request
-from oneview_openstack.simulator.resources import profile_bios
+from oneview_openstack.simulator.resources import profile_bios, profile_firmware
 from oneview_openstack.simulator.resources.server_hardware import management_address
 from oneview_openstack.simulator.router import Blueprint, Ctx, Reply
 
@@ -297,21 +297,27 @@ def _installed_version(server: Doc, component: str, baseline_version: str) -> st
 
 
 def _components(appliance: Appliance, server: Doc) -> list[Doc]:
-    baselines = _baselines(appliance, server)
-    catalogue = baselines[-1].get("fwComponents", []) if baselines else []
+    """The server's installed components (``profile_firmware``), iLO/ROM as the server says."""
     components = []
-    for item in catalogue:
-        name = item["name"]
+    for name, version in profile_firmware.installed(appliance, server).items():
         location = "System Board" if name != "Smart Array Firmware" else "Embedded RAID"
         components.append(
             {
-                "componentKey": (item.get("swKeyNameList") or [name])[0],
+                "componentKey": _component_key(appliance, name),
                 "componentLocation": location,
                 "componentName": name,
-                "componentVersion": _installed_version(server, name, item["componentVersion"]),
+                "componentVersion": _installed_version(server, name, version),
             }
         )
     return components
+
+
+def _component_key(appliance: Appliance, name: str) -> str:
+    for baseline in appliance.store.iter("firmware-drivers"):
+        for item in baseline.get("fwComponents") or []:
+            if item.get("name") == name:
+                return str((item.get("swKeyNameList") or [name])[0])
+    return name
 
 
 def firmware_inventory(appliance: Appliance, server: Doc) -> Doc:
@@ -381,7 +387,8 @@ def firmware_compliance(ctx: Ctx) -> Reply:
                 "componentLocation": installed.get(item["name"], {}).get("componentLocation"),
                 "installedVersion": current,
                 "baselineVersion": item["componentVersion"],
-                "componentFirmwareUpdateRequired": current != item["componentVersion"],
+                "componentFirmwareUpdateRequired": current is None
+                or profile_firmware.older(current, item["componentVersion"]),
             }
         )
     return Reply(

@@ -1,18 +1,21 @@
 """Compute documents: server hardware types, enclosure groups, enclosures (with
 their bays), server hardware (blades with port maps, rack servers without) and
-the local storage each server reports."""
+the local storage and firmware each server has."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from oneview_openstack.simulator.seed import build_network, storage
 from oneview_openstack.simulator.seed import topology as topo
+from oneview_openstack.simulator.seed.build_profiles import FIRMWARE_BY_VERSION
 from oneview_openstack.simulator.seed.builder import LOCAL_STORAGE, Build, Doc
 from oneview_openstack.simulator.seed.catalog import (
     BLADE_CAPABILITIES,
     BOOT_CAPABILITIES,
     BOOT_MODES,
+    FIRMWARE_COMPONENTS,
     FLEXNIC_FUNCTIONS,
     PXE_POLICIES,
     SERVER_CAPABILITIES,
@@ -23,6 +26,7 @@ from oneview_openstack.simulator.seed.catalog import (
 )
 
 HALF_BAYS = topo.BAYS_PER_FRAME // 2
+SERVER_FIRMWARE = "_server-firmware"  # installed component versions, per server
 ENCLOSURE_TYPE_URI = "/rest/enclosure-types/SY12000"
 
 
@@ -240,8 +244,11 @@ def add_rack_server(build: Build, server: topo.Server) -> None:
 
 
 def _add_server(build: Build, doc: Doc, server: topo.Server) -> Doc:
-    build.add(doc, "server-hardware")
     model = SERVER_MODELS[server.model]
+    components = _installed_firmware(build, model)
+    _show_firmware(doc, components)
+    build.add(doc, "server-hardware")
+    build.add_internal({"uri": f"/{SERVER_FIRMWARE}/{doc['uuid']}", "components": components})
     build.add_internal(
         {
             "uri": f"/{LOCAL_STORAGE}/{doc['uuid']}",
@@ -249,6 +256,31 @@ def _add_server(build: Build, doc: Doc, server: topo.Server) -> Doc:
         }
     )
     return doc
+
+
+def _installed_firmware(build: Build, model: ServerModel) -> dict[str, str]:
+    """Component versions a server runs: those of the seed's newest service pack for its
+    platform (a datacenter keeps its servers current); the factory versions without one."""
+    family = "Synergy" if model.blade else "ProLiant"
+    baselines = [
+        doc
+        for doc in (build.by_name.get(FIRMWARE_BY_VERSION) or {}).values()
+        if family in doc["name"]
+    ]
+    if not baselines:
+        return {c.name: c.factory_version for c in FIRMWARE_COMPONENTS}
+    newest = max(baselines, key=lambda doc: str(doc["releaseDate"]))
+    return {c["name"]: c["componentVersion"] for c in newest["fwComponents"]}
+
+
+def _show_firmware(doc: Doc, components: dict[str, str]) -> None:
+    """The server document's iLO and ROM versions follow its installed components."""
+    ilo = components.get("HPE Integrated Lights-Out 5")
+    rom = components.get("System ROM")
+    if ilo:
+        doc["mpFirmwareVersion"] = re.sub(r"^[\d.]+", ilo, str(doc["mpFirmwareVersion"]))
+    if rom:
+        doc["romVersion"] = re.sub(r"v[\d.]+", f"v{rom}", str(doc["romVersion"]))
 
 
 def _server_document(build: Build, server: topo.Server, name: str) -> Doc:

@@ -7,7 +7,7 @@ from typing import Any
 
 from oneview_openstack.simulator.seed import topology as topo
 from oneview_openstack.simulator.seed.builder import Build, Doc
-from oneview_openstack.simulator.seed.catalog import SERVER_MODELS
+from oneview_openstack.simulator.seed.catalog import FIRMWARE_COMPONENTS, SERVER_MODELS
 from oneview_openstack.simulator.seed.profiles import profile_from_template
 
 FIRMWARE_BY_VERSION = "_firmware-by-version"
@@ -55,20 +55,19 @@ def add_firmware(build: Build) -> None:
 
 
 def _components(firmware: topo.Firmware) -> list[dict[str, Any]]:
-    items = [
-        ("HPE Integrated Lights-Out 5", "ilo5_278.fwpkg", "2.78"),
-        ("System ROM", "U32_2.68_07_14_2022.fwpkg", "2.68"),
-        ("Smart Array Firmware", "HPE_SR_Gen10_5.32.fwpkg", "5.32"),
-    ]
-    return [
-        {
-            "name": name,
-            "fileName": file_name,
-            "componentVersion": version,
-            "swKeyNameList": [file_name.split("_")[0]],
-        }
-        for name, file_name, version in items
-    ]
+    """The components of a service pack, at the versions of its release date."""
+    components = []
+    for component in FIRMWARE_COMPONENTS:
+        version = component.version_on(firmware.release_date)
+        components.append(
+            {
+                "name": component.name,
+                "fileName": f"{component.key}_{version}.fwpkg",
+                "componentVersion": version,
+                "swKeyNameList": [component.key],
+            }
+        )
+    return components
 
 
 def add_templates(build: Build) -> None:

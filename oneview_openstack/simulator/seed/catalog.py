@@ -190,47 +190,60 @@ BLADE_CAPABILITIES = ["VirtualWWN", "VCConnections", "VirtualMAC"]
 
 
 def bios_settings() -> list[dict[str, Any]]:
-    """A real-looking subset of a Gen10 BIOS registry (real appliances list several hundred).
+    """A real-looking subset of a BIOS registry (real appliances list a hundred or more).
 
-    As on Gen10 servers, option ids are the option names (older generations used
-    numbers); ``overriddenSettings`` values name an option id, or a number / text
-    within the bounds for Integer / Text settings.
+    Shaped like a real type's (oneview-samples/ServerHardwareTypes.json): types
+    Option (ids are the values, names describe them), Number (bounds) and
+    String (length and a ``valueExpression``); default values are strings.
     """
     return [
         _option("ProcHyperthreading", "Intel(R) Hyperthreading", PROCESSOR, "Enabled",
-                "Enabled", "Disabled"),
-        _option("ProcVirtualization", "Intel(R) Virtualization Technology", VIRTUALIZATION,
-                "Enabled", "Enabled", "Disabled"),
-        _option("ProcVtd", "Intel(R) VT-d", VIRTUALIZATION, "Enabled", "Enabled", "Disabled"),
-        _option("Sriov", "SR-IOV", VIRTUALIZATION, "Enabled", "Enabled", "Disabled"),
-        _option("BootMode", "Boot Mode", BOOT, "Uefi", "Uefi", "LegacyBios"),
-        _option("SecureBootStatus", "Secure Boot", SECURITY, "Disabled", "Enabled", "Disabled"),
-        _option("TpmVisibility", "TPM Visibility", SECURITY, "Visible", "Visible", "Hidden"),
+                ("Enabled", "Enabled"), ("Disabled", "Disabled")),
+        _option("ProcVirtualization", "Virtualization Technology", VIRTUALIZATION, "Enabled",
+                ("Enabled", "Enabled"), ("Disabled", "Disabled")),
+        _option("ProcVtd", "Intel(R) VT-d", VIRTUALIZATION, "Enabled",
+                ("Enabled", "Enabled"), ("Disabled", "Disabled")),
+        _option("Sriov", "SR-IOV", VIRTUALIZATION, "Enabled",
+                ("Enabled", "Enabled"), ("Disabled", "Disabled")),
+        _option("BootMode", "Boot Mode", BOOT, "Uefi",
+                ("Uefi", "UEFI Mode"), ("LegacyBios", "Legacy BIOS Mode")),
+        _option("SecureBootStatus", "Secure Boot", SECURITY, "Disabled",
+                ("Enabled", "Enabled"), ("Disabled", "Disabled")),
+        _option("TpmVisibility", "TPM Visibility", TPM, "Visible",
+                ("Hidden", "Hidden"), ("Visible", "Visible")),
         _option("WorkloadProfile", "Workload Profile", WORKLOAD, "GeneralPowerEfficientCompute",
-                "GeneralPowerEfficientCompute", "GeneralPeakFrequencyCompute",
-                "GeneralThroughputCompute", "Virtualization-PowerEfficient",
-                "Virtualization-MaxPerformance", "LowLatency", "Custom"),
-        _option("PowerRegulator", "Power Regulator", POWER, "DynamicPowerSavings",
-                "DynamicPowerSavings", "StaticLowPower", "StaticHighPerf", "OsControl"),
-        _option("ProcTurbo", "Intel(R) Turbo Boost Technology", POWER, "Enabled",
-                "Enabled", "Disabled"),
+                ("GeneralPowerEfficientCompute", "General Power Efficient Compute"),
+                ("GeneralPeakFrequencyCompute", "General Peak Frequency Compute"),
+                ("GeneralThroughputCompute", "General Throughput Compute"),
+                ("Virtualization-PowerEfficient", "Virtualization - Power Efficient"),
+                ("Virtualization-MaxPerformance", "Virtualization - Max Performance"),
+                ("LowLatency", "Low Latency"), ("Custom", "Custom")),
+        _option("PowerRegulator", "HPE Power Regulator", POWER, "DynamicPowerSavings",
+                ("DynamicPowerSavings", "Dynamic Power Savings Mode"),
+                ("StaticLowPower", "Static Low Power Mode"),
+                ("StaticHighPerf", "Static High Performance Mode"),
+                ("OsControl", "OS Control Mode")),
+        _option("ProcTurbo", "Intel(R) Turbo Boost Technology", "Performance Options", "Enabled",
+                ("Disabled", "Disabled"), ("Enabled", "Enabled")),
         _option("UsbControl", "USB Control", "System Options//USB Options", "UsbEnabled",
-                "UsbEnabled", "ExternalUsbDisabled", "InternalUsbDisabled", "UsbDisabled"),
-        _integer("ProcCoreDisable", "Processor Cores Disabled", PROCESSOR, 0, 0, 28),
-        _text("ServerAssetTag", "Server Asset Tag", "System Options//Server Identification",
-              "", 31),
+                ("UsbEnabled", "USB Enabled"),
+                ("ExternalUsbDisabled", "External USB Ports Disabled")),
+        _number("ProcCoreDisable", "Processor Core Disable", PROCESSOR, 0, 28),
+        _string("ServerPrimaryOs", "Server Primary OS", "Server Asset Information//Server "
+                "Information", 42, r"^[\x20-\x7e]*$"),
     ]  # fmt: skip
 
 
 PROCESSOR = "System Options//Processor Options"
 VIRTUALIZATION = "System Options//Virtualization Options"
 BOOT = "System Configuration//BIOS/Platform Configuration (RBSU)//Boot Options"
-SECURITY = "System Configuration//BIOS/Platform Configuration (RBSU)//Server Security"
-WORKLOAD = "System Configuration//Workload Profile"
-POWER = "System Configuration//Power and Performance Options"
+SECURITY = "Server Security//Secure Boot Settings"
+TPM = "Server Security//Trusted Platform Module options"
+WORKLOAD = "Power and Performance Options//Workload Profile"
+POWER = "Power Management"
 
 
-def _setting(setting_id: str, name: str, category: str, kind: str, default: Any) -> Any:
+def _setting(setting_id: str, name: str, category: str, kind: str, default: str) -> Any:
     return {
         "id": setting_id,
         "name": name,
@@ -244,25 +257,62 @@ def _setting(setting_id: str, name: str, category: str, kind: str, default: Any)
         "upperBound": None,
         "scalarIncrement": None,
         "stringMinLength": None,
-        "stringMaxLength": None,
         "valueExpression": None,
-        "options": None,
+        "options": [],
     }
 
 
-def _option(setting_id: str, name: str, category: str, default: str, *choices: str) -> Any:
+def _option(
+    setting_id: str, name: str, category: str, default: str, *choices: tuple[str, str]
+) -> Any:
     setting = _setting(setting_id, name, category, "Option", default)
-    setting["options"] = [{"id": c, "name": c, "optionLinks": None} for c in choices]
+    setting["options"] = [{"id": i, "name": n, "optionLinks": None} for i, n in choices]
     return setting
 
 
-def _integer(setting_id: str, name: str, category: str, default: int, low: int, high: int) -> Any:
-    setting = _setting(setting_id, name, category, "Integer", default)
+def _number(setting_id: str, name: str, category: str, low: int, high: int) -> Any:
+    setting = _setting(setting_id, name, category, "Number", str(low))
     setting.update(lowerBound=low, upperBound=high, scalarIncrement=1)
     return setting
 
 
-def _text(setting_id: str, name: str, category: str, default: str, longest: int) -> Any:
-    setting = _setting(setting_id, name, category, "Text", default)
-    setting.update(stringMinLength=0, stringMaxLength=longest)
+def _string(setting_id: str, name: str, category: str, longest: int, pattern: str) -> Any:
+    setting = _setting(setting_id, name, category, "String", "")
+    setting.update(stringMinLength=0, stringMaxLength=longest, valueExpression=pattern)
     return setting
+
+
+@dataclass(frozen=True)
+class FirmwareComponent:
+    """A firmware component of the service packs, and the version each release carries.
+
+    ``releases`` pairs the first service pack release date carrying a version
+    with that version; the first pair is what a server ships with.
+    ``install_seconds`` is how long an appliance takes to flash it.
+    """
+
+    name: str
+    key: str  # swKeyNameList[0], the start of its file name
+    install_seconds: float
+    releases: tuple[tuple[str, str], ...]
+
+    def version_on(self, release_date: str) -> str:
+        """The version a service pack released on ``release_date`` (YYYY-MM-DD) carries."""
+        carried = [version for since, version in self.releases if since <= release_date]
+        return carried[-1] if carried else self.releases[0][1]
+
+    @property
+    def factory_version(self) -> str:
+        return self.releases[0][1]
+
+
+FIRMWARE_COMPONENTS = (
+    FirmwareComponent("HPE Integrated Lights-Out 5", "ilo5", 300.0,
+                      (("2000-01-01", "2.78"), ("2023-09-01", "2.90"), ("2024-03-01", "3.03"))),
+    FirmwareComponent("System ROM", "U32", 600.0,
+                      (("2000-01-01", "2.68"), ("2023-09-01", "2.80"), ("2024-03-01", "2.90"))),
+    FirmwareComponent("Smart Array Firmware", "HPE_SR_Gen10", 240.0,
+                      (("2000-01-01", "5.32"), ("2023-09-01", "5.61"), ("2024-03-01", "6.22"))),
+)  # fmt: skip
+# Booting the service pack ISO (offline mode) or starting iSUT, and the reboot after.
+FIRMWARE_OVERHEAD_SECONDS = 300.0
