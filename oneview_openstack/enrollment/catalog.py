@@ -111,10 +111,11 @@ def check_template(template: client.ServerProfileTemplate) -> None:
             f"server profile template {name!r} has boot.manageBoot false; allowed: true "
             "(Ironic sets the boot order through the server profile)"
         )
-    if template.mac_type != client.MacType.PHYSICAL:
+    if template.mac_type not in (client.MacType.PHYSICAL, client.MacType.VIRTUAL):
         raise EnrollmentError(
             f"server profile template {name!r} has macType {template.get('macType')!r}; "
-            "allowed: 'Physical' (Ironic must know the MACs before a profile is applied)"
+            "allowed: 'Physical' or 'Virtual' (the nodes' ports get the hardware's MACs, and "
+            "follow the pool MACs of each profile Ironic applies)"
         )
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 DOING = "validating the node's OneView settings"
 UNCONTROLLED_STATES = facts.UNCONTROLLED_STATES
+MAC_TYPES = (client.MacType.PHYSICAL, client.MacType.VIRTUAL)
 
 Invalid = exception.InvalidParameterValue
 
@@ -111,10 +112,11 @@ def check_template(
             f"Node {node.uuid}: template {name} has boot.manageBoot false; allowed: true "
             "(Ironic sets the boot order through the server profile)."
         )
-    if template.mac_type != client.MacType.PHYSICAL:
+    if template.mac_type not in MAC_TYPES:
         raise Invalid(
             f"Node {node.uuid}: template {name} has macType {template.get('macType')!r}; "
-            "allowed: 'Physical' (Ironic must know the MACs before a profile is applied)."
+            "allowed: 'Physical' or 'Virtual' (the node's ports follow the MACs a profile "
+            "gives; user-defined MACs would have to be typed into every profile)."
         )
 
 
@@ -124,10 +126,14 @@ def check_ports(
     server: client.ServerHardware,
     template: client.ServerProfileTemplate | None,
 ) -> None:
-    """The node's ports are NICs of the server, and one of them is its boot NIC."""
+    """The node's ports are NICs of the server, and one of them is its boot NIC.
+
+    Not checked with a Virtual-MAC template: while a profile is applied the ports carry
+    its pool MACs, which only the profile knows (the ports follow it by port id).
+    """
     known = nics.all_macs(server)
-    if not macs or not known:
-        return  # no ports yet, or a rack server: OneView does not know its NICs
+    if not macs or not known or nics.uses_virtual_macs(template):
+        return  # no ports yet, or OneView does not know the server's NICs
     strangers = [mac for mac in macs if mac.lower() not in known]
     if strangers:
         raise Invalid(

@@ -68,6 +68,9 @@ class Facts:
     enclosure_group: client.EnclosureGroup | None
     template: client.ServerProfileTemplate | None
     firmware: client.FirmwareDriver | None
+    profile: client.ServerProfile | None = None
+    """The profile Ironic applied to the server, if it carries one (its MACs are the ones
+    the server presents, see :mod:`nics`)."""
 
 
 def custom_trait(kind: str, value: str) -> str:

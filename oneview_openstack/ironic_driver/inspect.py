@@ -12,7 +12,11 @@ the node names one) template with its firmware baseline, then sets:
 - traits ``CUSTOM_OV_SHT_<hardware type>``, ``CUSTOM_OV_EG_<enclosure group>``,
   ``CUSTOM_OV_SPT_<template>``, ``CUSTOM_OV_FIRMWARE_<baseline version>`` (upper-cased,
   other characters as ``_``), replacing earlier ``CUSTOM_OV_*`` traits and keeping others;
-- one port per NIC (:mod:`nics`), the boot NIC ``pxe_enabled``; existing ports are kept;
+- one port per NIC (:mod:`nics`), the boot NIC ``pxe_enabled``, with the MAC the server
+  presents now: the hardware's, or the connection's of a profile Ironic applied (Virtual
+  MACs); existing ports of those NICs take that MAC (:mod:`node_ports`), others are kept.
+  A server whose adapters OneView does not report (no ``portMap``) gets no port: a warning
+  says to add them by hand or inspect in band (``oneview-agent``);
 - the inventory (Ironic's inspection data: cpu, memory, disks, interfaces, system vendor).
 """
 
@@ -28,7 +32,7 @@ from ironic.drivers import base
 from ironic.drivers.modules import inspect_utils
 
 from oneview_openstack import client
-from oneview_openstack.ironic_driver import common, errors, facts, nics
+from oneview_openstack.ironic_driver import common, errors, facts, nics, node_ports, ownership
 
 LOG = logging.getLogger(__name__)
 
@@ -61,7 +65,7 @@ class OneViewInspect(base.InspectInterface):
         node.properties = inspected_properties(node, found)
         node.save()
         _replace_oneview_traits(task, traits(found))
-        _create_ports(task, nics.nics(found.server, found.template))
+        _ports(task, found)
         inspect_utils.store_inspection_data(node, inventory(found), None, task.context)
         LOG.info("Node %s inspected from OneView: %s", node.uuid, node.properties)
         return states.MANAGEABLE
@@ -85,7 +89,24 @@ def read_facts(ov: client.OneViewClient, settings: common.NodeSettings) -> Facts
         enclosure_group=ov.enclosure_groups.get(group_uri) if group_uri else None,
         template=template,
         firmware=ov.firmware_drivers.get(baseline_uri) if baseline_uri else None,
+        profile=_ironics_profile(ov, settings, server),
     )
+
+
+def _ironics_profile(
+    ov: client.OneViewClient, settings: common.NodeSettings, server: client.ServerHardware
+) -> client.ServerProfile | None:
+    """The profile the server carries if Ironic applied it (one GET then, else none)."""
+    owner = ownership.owner(server.server_profile_uri, settings.applied_server_profile_uri)
+    if owner is not ownership.Owner.IRONIC:
+        return None
+    return ov.server_profiles.get(server.server_profile_uri or "")
+
+
+def server_nics(found: Facts) -> list[nics.Nic]:
+    """The NICs with the MACs the server presents now (:mod:`nics`)."""
+    from_profile = nics.profile_nics(found.profile) if found.profile is not None else []
+    return from_profile or nics.nics(found.server, found.template)
 
 
 def inspected_properties(node: Any, found: Facts) -> dict[str, Any]:
@@ -137,8 +158,9 @@ def inventory(found: Facts) -> dict[str, Any]:
     """Ironic's inspection inventory (the ironic-python-agent format) from OneView data."""
     server = found.server
     controllers = (found.storage or {}).get("data") or []
-    boot = nics.boot_nic(server, found.template)
-    found: dict[str, Any] = {
+    interfaces = server_nics(found)
+    boot = next((nic for nic in interfaces if nic.pxe), None)
+    result: dict[str, Any] = {
         "cpu": {
             "count": facts.cpus(server),
             "architecture": facts.cpu_arch(server) or "",
@@ -146,10 +168,7 @@ def inventory(found: Facts) -> dict[str, Any]:
             "frequency": server.get("processorSpeedMhz"),
         },
         "memory": {"physical_mb": server.memory_mb, "total": server.memory_mb * 1024 * 1024},
-        "interfaces": [
-            {"name": nic.port_id, "mac_address": nic.mac}
-            for nic in nics.nics(server, found.template)
-        ],
+        "interfaces": [{"name": nic.port_id, "mac_address": nic.mac} for nic in interfaces],
         "disks": [
             _disk(controller, drive)
             for controller in controllers
@@ -163,8 +182,8 @@ def inventory(found: Facts) -> dict[str, Any]:
         "bmc_address": server.mp_host_name,
     }
     if boot is not None:
-        found["boot"] = {"pxe_interface": boot.mac}
-    return found
+        result["boot"] = {"pxe_interface": boot.mac}
+    return result
 
 
 def _disk(controller: dict[str, Any], drive: dict[str, Any]) -> dict[str, Any]:
@@ -187,28 +206,16 @@ def _replace_oneview_traits(task: Any, wanted: set[str]) -> None:
     node.obj_reset_changes(["traits"])
 
 
-def _create_ports(task: Any, found: list[nics.Nic]) -> None:
-    """One port per NIC; a MAC already enrolled (here or on another node) is left alone."""
-    node = task.node
-    for nic in found:
-        try:
-            port = objects.Port(
-                task.context,
-                node_id=node.id,
-                address=nic.mac,
-                pxe_enabled=nic.pxe,
-                extra={"oneview_port_id": nic.port_id},
-            )
-            port.create()
-            LOG.info("Node %s: created port %s (%s)", node.uuid, nic.mac, nic.port_id)
-        except exception.MACAlreadyExists:
-            owner = objects.Port.get_by_address(task.context, nic.mac).node_id
-            if owner != node.id:
-                LOG.warning(
-                    "Node %s: NIC %s (%s) is already a port of another node (id %s); "
-                    "not enrolled here",
-                    node.uuid,
-                    nic.mac,
-                    nic.port_id,
-                    owner,
-                )
+def _ports(task: Any, found: Facts) -> None:
+    """Ports for the server's NICs (see the module's docstring)."""
+    interfaces = server_nics(found)
+    if not interfaces:
+        LOG.warning(
+            "Node %s: OneView reports no NIC of server hardware %s (no portMap); add the "
+            "node's ports by hand, or inspect it in band (inspect interface oneview-agent)",
+            task.node.uuid,
+            found.server.name,
+        )
+        return
+    node_ports.follow(task, interfaces)
+    node_ports.create(task, interfaces)

@@ -1,19 +1,29 @@
-"""The network interfaces a server shows its operating system, from OneView's ``portMap``.
+"""The network interfaces a server shows its operating system, and their MACs.
 
-With a Physical-MAC template (which the driver requires) a profile connection on port
-``Mezz 3:1-a`` uses the MAC of FlexNIC function ``a`` of that port, so:
+A NIC is named by its OneView port id (``Mezz 3:1-a``, ``Embedded 1:1``); its MAC is the one
+the server presents **now**, which depends on the profile it carries:
 
-- with a template, the NICs are its Ethernet connections (``portId`` -> MAC), and the boot
-  NIC is the connection with boot priority Primary (else Secondary);
-- without one, each Ethernet port of the ``portMap`` is one NIC with the MAC of its function
-  ``a`` (the one a blade PXE-boots from), and the boot NIC is the first.
+- no profile (enrollment, out-of-band inspection): the hardware's own MACs, from the
+  ``portMap``. A profile connection on port ``Mezz 3:1-a`` uses FlexNIC function ``a`` of
+  that port, so with a template the NICs are its Ethernet connections (``portId`` -> the
+  function's MAC), else each Ethernet port of the ``portMap`` with the MAC of its function
+  ``a`` (the one a blade PXE-boots from), or its own MAC when it has no functions: a rack
+  server (DL) reports its embedded, FlexibleLOM and PCI adapters that way
+  (``location`` ``Embedded``, ``Flb``, ``Pci``; no interconnect, no ``virtualPorts``);
+- a profile applied: its connections' MACs (:func:`profile_nics`). With ``macType``
+  ``Physical`` they are the hardware's MACs again; with ``Virtual`` they come from
+  OneView's pool when the profile is created, so the node's ports must follow the profile
+  (:mod:`node_ports`), matched by port id.
 
-Rack servers report no ``portMap``: OneView does not know their NICs.
+The boot NIC is the connection with boot priority Primary (else Secondary), or without
+connections the first Ethernet port. A server whose ``portMap`` is absent or empty (OneView
+could not read its adapters) has no NIC OneView knows.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Sequence
 
 from oneview_openstack import client
 
@@ -33,9 +43,16 @@ class Nic:
 def nics(
     server: client.ServerHardware, template: client.ServerProfileTemplate | None = None
 ) -> list[Nic]:
-    """The server's NICs, boot NIC first marked ``pxe``; empty when OneView knows none."""
+    """The server's NICs without a profile, boot NIC first marked ``pxe``; empty when OneView
+    knows none."""
     found = _from_template(server, template) if template is not None else []
     return found or _from_port_map(server)
+
+
+def profile_nics(profile: client.ServerProfile) -> list[Nic]:
+    """The NICs as a profile presents them: its Ethernet connections' MACs (pool MACs with
+    ``macType`` Virtual), boot connection first; empty before OneView assigned MACs."""
+    return _from_connections(profile.connections, lambda conn: conn.mac)
 
 
 def boot_nic(
@@ -43,6 +60,11 @@ def boot_nic(
 ) -> Nic | None:
     """The NIC the server PXE-boots from, if OneView tells."""
     return next((nic for nic in nics(server, template) if nic.pxe), None)
+
+
+def uses_virtual_macs(template: client.ServerProfileTemplate | None) -> bool:
+    """True when the template's profiles give the server MACs from OneView's pool."""
+    return template is not None and template.mac_type == client.MacType.VIRTUAL
 
 
 def all_macs(server: client.ServerHardware) -> set[str]:
@@ -58,15 +80,24 @@ def all_macs(server: client.ServerHardware) -> set[str]:
 def _from_template(
     server: client.ServerHardware, template: client.ServerProfileTemplate
 ) -> list[Nic]:
+    return _from_connections(
+        template.connections, lambda conn: server.mac_for_port_id(conn.port_id or "")
+    )
+
+
+def _from_connections(
+    connections: Sequence[client.ProfileConnection],
+    mac_of: Callable[[client.ProfileConnection], str | None],
+) -> list[Nic]:
     ethernet = [
         conn
-        for conn in template.connections
+        for conn in connections
         if conn.function_type == client.FunctionType.ETHERNET and conn.port_id
     ]
     boot_port = _boot_port_id(ethernet)
     found: dict[str, Nic] = {}
     for conn in ethernet:
-        mac = server.mac_for_port_id(conn.port_id or "")
+        mac = mac_of(conn)
         if mac and mac.lower() not in found:
             port_id = conn.port_id or ""
             found[mac.lower()] = Nic(mac.lower(), port_id, pxe=port_id == boot_port)

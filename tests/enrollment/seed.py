@@ -80,3 +80,46 @@ def storage(*drives_gib: int, volume_gib: int | None = None) -> dict[str, Any]:
     if volume_gib is not None:
         controller["LogicalDrives"] = [{"LogicalDriveNumber": 1, "CapacityMiB": volume_gib * 1024}]
     return {"data": [controller]}
+
+
+RACK = "dl360-01.lab.example"
+RACK_TEMPLATE = "SPT-Rack-DL360"
+# What OneView reports of a DL360's adapters: no interconnect, no FlexNIC functions. (The
+# simulator's rack servers have no portMap at all: OneView could not read their adapters.)
+RACK_ADAPTERS = {
+    ("Embedded", 1): ["94:40:C9:3A:10:00", "94:40:C9:3A:10:01"],
+    ("Flb", 1): ["B8:83:03:5C:22:A0", "B8:83:03:5C:22:A1"],
+}
+
+
+def rack_server(adapters: bool = True) -> client.ServerHardware:
+    doc = named("server-hardware", RACK)
+    if adapters:
+        doc["portMap"] = {
+            "deviceSlots": [
+                {
+                    "location": location,
+                    "slotNumber": slot,
+                    "physicalPorts": [
+                        {"type": "Ethernet", "portNumber": n, "mac": mac, "virtualPorts": []}
+                        for n, mac in enumerate(macs, start=1)
+                    ],
+                }
+                for (location, slot), macs in RACK_ADAPTERS.items()
+            ]
+        }
+    return client.ServerHardware(doc)
+
+
+def rack_bundle() -> TemplateBundle:
+    template = client.ServerProfileTemplate(
+        profile_from_wire(named("server-profile-templates", RACK_TEMPLATE))
+    )
+    return TemplateBundle(
+        template=template,
+        hardware_type=client.ServerHardwareType(
+            by_uri("server-hardware-types", template.server_hardware_type_uri or "")
+        ),
+        enclosure_group=None,
+        firmware=None,
+    )

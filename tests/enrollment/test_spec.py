@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from oneview_openstack import client
-from oneview_openstack.enrollment import EnrollmentError, NodeOptions, spec
+from oneview_openstack.enrollment import EnrollmentError, NodeOptions, catalog, spec
 
 from . import seed
 
@@ -32,7 +32,6 @@ def test_node_is_described_as_inspection_would() -> None:
     assert node.name == "frame1-bay-3"
     assert node.properties["cpus"] == 28
     assert node.properties["memory_mb"] == 393216
-    assert node.properties["local_gb"] == 893
     assert node.properties["cpu_arch"] == "x86_64"
     capabilities = dict(item.split(":", 1) for item in node.properties["capabilities"].split(","))
     assert capabilities["server_profile_template_uri"] == seed.bundle().template.uri
@@ -133,3 +132,52 @@ def test_a_server_without_a_known_processor_is_refused() -> None:
     server = client.ServerHardware({**seed.named("server-hardware", BIG), "processorType": "?"})
     with pytest.raises(EnrollmentError, match="processorType"):
         spec.node_spec(server, seed.bundle(), storage=None, interconnects={}, options=NodeOptions())
+
+
+def rack_spec(server: client.ServerHardware) -> spec.NodeSpec:
+    return spec.node_spec(
+        server, seed.rack_bundle(), storage=seed.storage(960, 960), interconnects={},
+        options=NodeOptions(),
+    )  # fmt: skip
+
+
+def test_a_rack_servers_adapters_become_ports_the_first_one_boots() -> None:
+    ports = rack_spec(seed.rack_server()).ports
+
+    assert [(p.address, p.oneview_port_id, p.pxe_enabled) for p in ports] == [
+        ("94:40:c9:3a:10:00", "Embedded 1:1", True),
+        ("94:40:c9:3a:10:01", "Embedded 1:2", False),
+        ("b8:83:03:5c:22:a0", "Flb 1:1", False),
+        ("b8:83:03:5c:22:a1", "Flb 1:2", False),
+    ]
+    assert all(p.local_link_connection == {} for p in ports)  # no interconnect to name
+
+
+def test_a_rack_server_whose_adapters_oneview_does_not_report_gets_no_port() -> None:
+    node = rack_spec(seed.rack_server(adapters=False))
+
+    assert node.ports == ()
+
+
+def test_a_virtual_mac_template_enrolls_with_the_hardware_macs() -> None:
+    bundle = seed.bundle()
+    bundle.template.data["macType"] = "Virtual"
+    catalog.check_template(bundle.template)
+
+    ports = spec.node_spec(
+        seed.server(BIG), bundle, storage=None, interconnects={}, options=NodeOptions()
+    ).ports
+
+    assert [(p.oneview_port_id, p.pxe_enabled) for p in ports] == [
+        ("Mezz 3:1-a", True),
+        ("Mezz 3:2-a", False),
+    ]
+    assert ports[0].address == seed.server(BIG).mac_for_port_id("Mezz 3:1-a").lower()
+
+
+def test_a_user_defined_mac_template_is_refused() -> None:
+    template = seed.bundle().template
+    template.data["macType"] = "UserDefined"
+
+    with pytest.raises(EnrollmentError, match="macType 'UserDefined'; allowed: 'Physical' or"):
+        catalog.check_template(template)

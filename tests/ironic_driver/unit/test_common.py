@@ -8,6 +8,7 @@ from ironic.conductor import task_manager
 from ironic.tests.unit.objects import utils as obj_utils
 from oslo_utils import uuidutils
 
+from oneview_openstack import client
 from oneview_openstack.ironic_driver import common, errors
 
 from .. import oneview_seed as seed
@@ -291,11 +292,24 @@ class ValidateTestCase(OneViewTestCase):
         with pytest.raises(exception.InvalidParameterValue, match="boot.manageBoot false"):
             self._validate(node)
 
-    def test_a_template_with_virtual_macs(self) -> None:
+    def test_a_template_with_virtual_macs_validates_with_ports_carrying_pool_macs(self) -> None:
         self.side.edit(self.seed.template(seed.TEMPLATE), macType="Virtual")
         node = self.create_oneview_node()
+        obj_utils.create_test_port(self.context, node_id=node.id, address="9a:a0:22:90:00:01")
 
-        with pytest.raises(exception.InvalidParameterValue, match="macType 'Virtual'; allowed"):
+        validated = self._validate(node)
+
+        assert validated.template is not None
+        assert validated.template.mac_type == client.MacType.VIRTUAL
+
+    def test_a_template_with_user_defined_macs_is_refused(self) -> None:
+        self.side.edit(self.seed.template(seed.TEMPLATE), macType="UserDefined")
+        node = self.create_oneview_node()
+
+        with pytest.raises(
+            exception.InvalidParameterValue,
+            match="macType 'UserDefined'; allowed: 'Physical' or 'Virtual'",
+        ):
             self._validate(node)
 
     def test_declared_hardware_type_and_enclosure_group_must_match_the_server(self) -> None:

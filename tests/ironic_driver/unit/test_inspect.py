@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
 from ironic import objects
-from ironic.common import states
+from ironic.common import exception, states
 from ironic.conductor import task_manager
 from ironic.drivers.modules import inspect_utils
 from ironic.tests.unit.objects import utils as obj_utils
+from oslo_utils import uuidutils
+
+from oneview_openstack import client
+from oneview_openstack.ironic_driver import nics, node_ports
 
 from .. import oneview_seed as seed
+from ..oneview_seed import OneViewSide
 from .base import OneViewTestCase
 
 # Frame1, bay 1: 2 x 14 cores, 256 GiB, a RAID 1 of two 480 GB drives = 457763 MiB
@@ -117,10 +125,17 @@ class InspectTestCase(OneViewTestCase):
         assert not any("SPT" in trait for trait in self._traits(node))
         assert "server_profile_template_uri" not in self._capabilities(node)
 
-    def test_a_rack_server_gets_no_ports_and_no_enclosure_group(self) -> None:
+    def test_a_rack_server_whose_nics_oneview_does_not_report_gets_a_warning(self) -> None:
         node = self.create_oneview_node(seed.RACK, template=seed.TEMPLATE_RACK)
+        logger = logging.getLogger("oneview_openstack.ironic_driver.inspect")
+        self.addCleanup(setattr, logger, "disabled", logger.disabled)
+        logger.disabled = False  # some logging setup of the test process disables it
 
-        self._inspect(node)
+        with self.assertLogs(logger, "WARNING") as logged:
+            self._inspect(node)
+
+        assert node.uuid in logged.output[0] and seed.RACK in logged.output[0]
+        assert "add the node's ports by hand" in logged.output[0]
 
         node.refresh()
         assert node.properties["local_gb"] == 893
@@ -168,3 +183,92 @@ class InspectTestCase(OneViewTestCase):
 
         calls = set(self.sim.operator.counters()) - {"POST /rest/login-sessions"}
         assert all(call.startswith("GET ") for call in calls), calls
+
+
+class VirtualMacTestCase(OneViewTestCase):
+    """A template with Virtual MACs: the ports follow the MACs each profile presents."""
+
+    PHYSICAL = {
+        "02:23:13:10:00:01": (True, "Mezz 3:1-a"),
+        "02:23:13:10:00:0a": (False, "Mezz 3:2-a"),
+    }
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.side = OneViewSide(self.sim)
+        self.template = self.seed.template(seed.TEMPLATE)
+        self.side.edit(self.template, macType="Virtual")
+        self.node = self.create_oneview_node()
+
+    def _inspect(self) -> None:
+        with task_manager.acquire(self.context, self.node.uuid) as task:
+            task.driver.inspect.inspect_hardware(task)
+
+    def _ports(self) -> dict[str, tuple[bool, str]]:
+        ports = objects.Port.list_by_node_id(self.context, self.node.id)
+        return {p.address: (p.pxe_enabled, p.extra["oneview_port_id"]) for p in ports}
+
+    def _apply_ironics_profile(self) -> dict[str, str]:
+        """A profile from the template on the node's server, recorded as Ironic's; the MAC
+        OneView gave each port id."""
+        uri = self.side.create_profile(self.template, self.seed.server(seed.BLADE), "ir")
+        record = {"applied_server_profile_uri": uri}
+        self.node.driver_internal_info = {**self.node.driver_internal_info, **record}
+        self.node.driver_info = {**self.node.driver_info, **record}  # older releases' record
+        self.node.save()
+        connections = self.side.get(uri)["connectionSettings"]["connections"]
+        return {c["portId"]: c["mac"].lower() for c in connections}
+
+    def test_without_a_profile_the_ports_carry_the_hardware_macs(self) -> None:
+        self._inspect()
+
+        assert self._ports() == self.PHYSICAL
+
+    def test_with_ironics_profile_the_ports_take_its_pool_macs(self) -> None:
+        self._inspect()
+        pool = self._apply_ironics_profile()
+
+        self._inspect()
+
+        assert self._ports() == {
+            pool["Mezz 3:1-a"]: (True, "Mezz 3:1-a"),
+            pool["Mezz 3:2-a"]: (False, "Mezz 3:2-a"),
+        }
+        assert set(pool.values()).isdisjoint(self.PHYSICAL)
+
+    def test_once_the_profile_is_gone_the_ports_take_the_hardware_macs_again(self) -> None:
+        self._inspect()
+        self._apply_ironics_profile()
+        self._inspect()
+        server = client.ServerHardware(self.side.get(self.seed.server(seed.BLADE)))
+        template = client.ServerProfileTemplate(self.side.get(self.template))
+
+        with task_manager.acquire(self.context, self.node.uuid) as task:
+            changed = node_ports.follow(task, nics.nics(server, template))
+
+        assert sorted(changed) == ["Mezz 3:1-a", "Mezz 3:2-a"]
+        assert self._ports() == self.PHYSICAL
+
+    def test_a_pool_mac_another_port_holds_is_refused_and_nothing_changes(self) -> None:
+        self._inspect()
+        pool = self._apply_ironics_profile()
+        other = self.create_oneview_node(seed.BLADE_2, template=None)
+        obj_utils.create_test_port(
+            self.context,
+            node_id=other.id,
+            address=pool["Mezz 3:2-a"],
+            uuid=uuidutils.generate_uuid(),
+        )
+
+        with pytest.raises(exception.MACAlreadyExists, match=pool["Mezz 3:2-a"]):
+            self._inspect()
+
+        assert self._ports() == self.PHYSICAL  # the boot NIC's port did not move either
+
+    def test_a_oneview_users_profile_does_not_move_the_ports(self) -> None:
+        self._inspect()
+        self.side.create_profile(self.template, self.seed.server(seed.BLADE), "someone-else")
+
+        self._inspect()
+
+        assert self._ports() == self.PHYSICAL
