@@ -118,11 +118,23 @@ def resume(task: Any, data: dict[str, Any]) -> str | None:
     return profile_tasks.KEEP_WAITING
 
 
-def restore(task: Any, data: dict[str, Any]) -> None:
-    """Put the edited section back as it was (started, not awaited: the step has failed)."""
+def restore(task: Any, finished: client.Task | None, data: dict[str, Any]) -> None:
+    """Put the edited section back as it was (started, not awaited: the step has failed).
+
+    Not while OneView still applies the edit (*finished* is None: the step timed out);
+    sending another edit under a running apply is what must not happen then.
+    """
     node = task.node
     section = str(data.get(SECTION) or "")
     if not section:
+        return
+    if finished is None:
+        LOG.warning(
+            "Node %s: OneView still applies the %s section of its server profile; it is "
+            "left as sent",
+            node.uuid,
+            section,
+        )
         return
     settings = common.parse_driver_info(node)
     if settings.applied_server_profile_uri is None:

@@ -351,4 +351,4 @@ def _applied(task: Any, finished: client.Task, data: dict[str, Any]) -> str | No
 
 @profile_tasks.on_failure(KIND)
 def _failed(task: Any, finished: client.Task | None, data: dict[str, Any], message: str) -> None:
-    profile_edits.restore(task, data)
+    profile_edits.restore(task, finished, data)

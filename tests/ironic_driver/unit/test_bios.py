@@ -4,6 +4,7 @@ checked against the hardware type's registry, applied asynchronously (profile_ta
 from __future__ import annotations
 
 import contextlib
+import time
 from typing import Any
 from unittest import mock
 
@@ -12,6 +13,7 @@ from ironic import objects
 from ironic.common import exception, states
 from ironic.conductor import task_manager
 from ironic.conductor import utils as manager_utils
+from ironic.conf import CONF
 from ironic.drivers.modules import deploy_utils
 
 from oneview_openstack import client
@@ -268,6 +270,21 @@ class BIOSTestCase(ProfileStepTestCase):
         assert node.uuid in node.last_error
         assert "The BIOS settings could not be applied." in node.last_error
         assert self.profile(node)["bios"] == before, "no half-applied section is kept"
+
+    def test_a_timed_out_apply_fails_cleaning_and_is_not_edited_under_oneview(self) -> None:
+        node = self.cleaning_node()
+        self.sim.operator.set_config(time_scale=1.0)  # OneView takes its real minute and a half
+        self.run_step(node, "apply_configuration", [{"name": "ProcTurbo", "value": "Disabled"}])
+        sent = self.profile(node)["bios"]
+        later = time.time() + 2 * CONF.oneview.task_timeout
+
+        with mock.patch.object(profile_tasks, "time", mock.Mock(time=lambda: later)):
+            report = profile_tasks.TaskPoller(self.manager, self.context).run()
+
+        node.refresh()
+        assert report.handled == {"timed-out": [node.uuid]}
+        assert node.provision_state == states.CLEANFAIL and node.uuid in node.last_error
+        assert self.profile(node)["bios"] == sent, "no second edit while OneView applies one"
 
     def test_with_the_agent_up_the_server_boots_it_again_after_the_apply(self) -> None:
         node = self.cleaning_node()
