@@ -130,10 +130,10 @@ def test_raw_http_errors(sim: SimulatorHandle) -> None:
     overlap = api.call("POST", "/rest/id-pools/vmac/ranges",
                        {"startAddress": generated["startAddress"],
                         "endAddress": generated["startAddress"]})  # fmt: skip
-    assert overlap.json()["errorCode"] == "ID_RANGE_OVERLAP"
+    assert overlap.json()["errorCode"] == "OVERLAPPING_POOLRANGE"
     backwards = api.call("POST", "/rest/id-pools/vsn/ranges",
                          {"startAddress": "VCGB000009", "endAddress": "VCGB000000"})  # fmt: skip
-    assert backwards.json()["errorCode"] == "INVALID_RANGE"
+    assert backwards.json()["errorCode"] == "INVALID_POOLRANGE"
     kept = api.call("DELETE", generated["uri"])
     assert kept.json()["errorCode"] == "GENERATED_RANGE_NOT_DELETABLE"
     bad_ids = api.call("PUT", "/rest/id-pools/vwwn/allocator", {"idList": ["zz"]})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hpeOneView.exceptions import HPEOneViewException
+from hpeOneView.exceptions import HPEOneViewException, HPEOneViewTaskError
 from hpeOneView.oneview_client import OneViewClient
 
 from oneview_openstack.testing.simulator import SimulatorHandle
@@ -93,12 +93,16 @@ def test_bad_create_raises_the_appliance_error(client: OneViewClient, name: str,
 
 
 def test_delete_refused_while_servers_have_profiles(client: OneViewClient) -> None:
+    """The appliance accepts the delete and fails its task (HPE's regression suite)."""
     prod = client.logical_enclosures.get_by_name("LE-Prod")  # Frame2 bay 4 has sap-hana-01
 
-    with pytest.raises(HPEOneViewException) as raised:
+    with pytest.raises(HPEOneViewTaskError) as raised:
         prod.delete()
 
-    assert raised.value.oneview_response["errorCode"] == "LOGICAL_ENCLOSURE_HAS_SERVER_PROFILES"
+    assert raised.value.error_code == "LE_DELETE_ACTIVE_PROFILE_ERROR"
+    assert "hosting active server profiles" in raised.value.msg
+    kept = client.logical_enclosures.get_by_name("LE-Prod")
+    assert kept is not None and kept.data["state"] == prod.data["state"]
 
 
 def test_raw_http_errors_and_busy_state(sim: SimulatorHandle) -> None:

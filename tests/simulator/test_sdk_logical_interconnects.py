@@ -246,5 +246,5 @@ def test_invalid_patch(api: Api) -> None:
         "PATCH", uri, [{"op": "replace", "path": "/scopeUris", "value": ["/rest/scopes/x"]}]
     )
 
-    assert (name.status_code, name.json()["errorCode"]) == (400, "INVALID_PATCH_OPERATION")
+    assert (name.status_code, name.json()["errorCode"]) == (400, "CRM_INVALID_PATCH_REQUEST")
     assert (scope.status_code, scope.json()["errorCode"]) == (400, "INVALID_RESOURCE_URI")

@@ -254,11 +254,17 @@ def _allocate(appliance: Appliance, codec: _Codec, ranges: list[Doc], body: Doc)
         plan: list[tuple[Doc, int]] = []
         for value in wanted:
             doc = _owner_of(appliance, enabled, value)
-            if doc is None or value in _allocated(appliance, doc["uri"]):
+            if doc is None:
                 raise bad_request(
-                    "ID_NOT_AVAILABLE",
-                    f"The id {codec.format(value)} is not available for allocation.",
-                    details="It is outside the enabled ranges of the pool, or already allocated.",
+                    "OUT_OF_RANGE",
+                    f"The id {codec.format(value)} is not in an enabled range of the pool.",
+                    details="Allocate ids inside the pool's enabled ranges.",
+                )
+            if value in _allocated(appliance, doc["uri"]):
+                raise bad_request(
+                    "ID_ALLOCATION_VALIDATION_FAILURE",
+                    f"The id {codec.format(value)} is already allocated.",
+                    details="Collect it first, or allocate another id.",
                 )
             plan.append((doc, value))
         for doc, value in plan:
@@ -274,7 +280,7 @@ def _allocate(appliance: Appliance, codec: _Codec, ranges: list[Doc], body: Doc)
     free = sum(_size(d["spans"]) - len(_allocated(appliance, d["uri"])) for d in enabled)
     if count > free:
         raise bad_request(
-            "NOT_ENOUGH_IDS",
+            "SUBNET_EXHAUSTED" if codec.name == "IPV4" else "NOT_ENOUGH_IDS",
             f"The pool has {free} free id(s); {count} were requested.",
             details="Add or enable a range, or collect ids.",
         )
@@ -557,13 +563,13 @@ def _span(codec: _Codec, start: Any, end: Any) -> list[int]:
         low, high = codec.parse(str(start)), codec.parse(str(end))
     except ValueError as exc:
         raise bad_request(
-            "INVALID_RANGE",
+            "ADDRESS_FORMAT_IPV4" if codec.name == "IPV4" else "INVALID_POOLRANGE",
             f"The {codec.name} range {start!r} - {end!r} is not valid.",
             details=f"Fields startAddress, endAddress: two {codec.name} ids.",
         ) from exc
     if start is None or end is None or low > high:
         raise bad_request(
-            "INVALID_RANGE",
+            "INVALID_POOLRANGE",
             f"The {codec.name} range {start!r} - {end!r} is not valid.",
             details="startAddress must not be above endAddress.",
         )
@@ -580,7 +586,7 @@ def _refuse_overlap(
             for olo, ohi in other["spans"]:
                 if lo <= ohi and olo <= hi:
                     raise bad_request(
-                        "ID_RANGE_OVERLAP",
+                        "OVERLAPPING_POOLRANGE",
                         f"The {codec.name} range overlaps an existing range.",
                         details=f"{codec.format(lo)} - {codec.format(hi)} overlaps "
                         f"{other['uri']} ({codec.format(olo)} - {codec.format(ohi)}).",
@@ -634,7 +640,7 @@ def update_range(ctx: Ctx) -> Reply:
         outside = [v for v in _allocated(ctx.appliance, doc["uri"]) if not _inside(spans, v)]
         if outside:
             raise bad_request(
-                "ID_RANGE_HAS_ALLOCATED_IDS",
+                "EDIT_NOT_ALLOWED",
                 "The new bounds leave allocated ids outside the range.",
                 details="Allocated outside: "
                 + ", ".join(codec.format(v) for v in sorted(outside)[:5]),
@@ -650,7 +656,7 @@ def update_range(ctx: Ctx) -> Reply:
 @_each("DELETE", "/ranges/{id}")
 def delete_range(ctx: Ctx) -> Reply:
     """Delete a Custom range (with allocated ids only with ``force=true``)."""
-    pool_type, codec, doc = _range(ctx)
+    pool_type, _, doc = _range(ctx)
     _delete_range(ctx, pool_type, doc)
     return Reply(204)
 
@@ -666,7 +672,7 @@ def _delete_range(ctx: Ctx, pool_type: str, doc: Doc) -> None:
     force = (ctx.arg("force") or "").lower() == "true"
     if _allocated(ctx.appliance, doc["uri"]) and not force:
         raise bad_request(
-            "ID_RANGE_HAS_ALLOCATED_IDS",
+            "HAS_IPS_IN_USE" if pool_type == "ipv4" else "ID_RANGE_HAS_ALLOCATED_IDS",
             "The range has allocated ids.",
             details="Collect them first, or delete with force=true.",
         )
@@ -740,7 +746,7 @@ def _ipv4_spans(codec: _Codec, body: Doc, subnet: Doc) -> list[list[int]]:
     fragments = body.get("startStopFragments")
     if not isinstance(fragments, list) or not fragments:
         raise bad_request(
-            "INVALID_RANGE",
+            "INVALID_POOLRANGE",
             "An IPv4 range needs startStopFragments.",
             details="Field startStopFragments: a list of {startAddress, endAddress}.",
         )
@@ -748,12 +754,12 @@ def _ipv4_spans(codec: _Codec, body: Doc, subnet: Doc) -> list[list[int]]:
     spans = []
     for fragment in fragments:
         if not isinstance(fragment, dict):
-            raise bad_request("INVALID_RANGE", "Bad fragment.", details=f"Got {fragment!r}.")
+            raise bad_request("INVALID_POOLRANGE", "Bad fragment.", details=f"Got {fragment!r}.")
         span = _span(codec, fragment.get("startAddress"), fragment.get("endAddress"))
         first, last = int(network.network_address) + 1, int(network.broadcast_address) - 1
         if span[0] < first or span[1] > last:
             raise bad_request(
-                "IP_RANGE_OUTSIDE_SUBNET",
+                "INVALID_IP_RANGE",
                 "The IPv4 range is not inside its subnet.",
                 details=f"{codec.format(span[0])} - {codec.format(span[1])} is outside "
                 f"{network} (hosts {codec.format(first)} - {codec.format(last)}).",
@@ -763,7 +769,9 @@ def _ipv4_spans(codec: _Codec, body: Doc, subnet: Doc) -> list[list[int]]:
     for (_, hi), (lo, _) in zip(spans, spans[1:], strict=False):
         if lo <= hi:
             raise bad_request(
-                "ID_RANGE_OVERLAP", "The fragments of the range overlap.", details=str(fragments)
+                "OVERLAPPING_POOLRANGE",
+                "The fragments of the range overlap.",
+                details=str(fragments),
             )
     return spans
 
@@ -793,7 +801,7 @@ def _check_subnet_body(ctx: Ctx, body: Doc, ignore: str | None) -> Doc:
         gateway = ipaddress.IPv4Address(str(fields["gateway"])) if fields["gateway"] else None
     except ValueError as exc:
         raise bad_request(
-            "INVALID_SUBNET",
+            "ADDRESS_FORMAT_IPV4",
             "The subnet is not valid.",
             details=f"networkId {fields['networkId']!r} / subnetmask {fields['subnetmask']!r}: "
             f"{exc}.",
@@ -809,13 +817,15 @@ def _check_subnet_body(ctx: Ctx, body: Doc, ignore: str | None) -> Doc:
             continue
         if _network(other).overlaps(network):
             raise bad_request(
-                "SUBNET_OVERLAP",
+                "OVERLAPPING_SUBNET",
                 "The subnet overlaps an existing subnet.",
                 details=f"{network} overlaps {other['uri']} ({_network(other)}).",
             )
     dns = body.get("dnsServers", [])
     if not isinstance(dns, list):
-        raise bad_request("INVALID_SUBNET", "dnsServers must be a list.", details=f"Got {dns!r}.")
+        raise bad_request(
+            "INVALID_DNS_SERVER", "dnsServers must be a list.", details=f"Got {dns!r}."
+        )
     return {
         "networkId": str(network.network_address),
         "subnetmask": str(network.netmask),
@@ -874,7 +884,7 @@ def update_subnet(ctx: Ctx) -> Reply:
     moved = (fields["networkId"], fields["subnetmask"]) != (doc["networkId"], doc["subnetmask"])
     if moved and doc["rangeUris"]:
         raise bad_request(
-            "SUBNET_HAS_RANGES",
+            "SUBNET_EDIT_NOT_ALLOWED",
             "The network of a subnet with ranges cannot be changed.",
             details=f"{doc['uri']} has {len(doc['rangeUris'])} range(s); delete them first.",
         )

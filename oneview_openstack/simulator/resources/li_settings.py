@@ -531,7 +531,7 @@ def patch_logical_interconnect(ctx: Ctx) -> Reply:
             or not isinstance(value, list)
         ):
             raise bad_request(
-                "INVALID_PATCH_OPERATION",
+                "CRM_INVALID_PATCH_REQUEST",
                 "The patch operation is not supported for a logical interconnect.",
                 details=f"Got {operation!r}; supported: replace of /scopeUris with a list.",
             )

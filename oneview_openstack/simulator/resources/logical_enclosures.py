@@ -450,7 +450,11 @@ def complete_dump(appliance: Appliance, params: dict[str, Any]) -> None:
 
 @bp.delete(f"{BASE}/{{id}}")
 def delete_logical_enclosure(ctx: Ctx) -> Reply:
-    """Delete it (202); refused while a server in it has a server profile."""
+    """Delete it (202); while a server in it has a server profile, its task ends in Error.
+
+    As an appliance answers (HPE's own regression suite): the 202 is given, and the
+    task fails with LE_DELETE_ACTIVE_PROFILE_ERROR; the logical enclosure stays.
+    """
     current = ctx.appliance.store.require(ctx.path)
     require_current_etag(ctx, current)
     _busy(current)
@@ -460,22 +464,26 @@ def delete_logical_enclosure(ctx: Ctx) -> Reply:
         for sh in ctx.appliance.store.iter("server-hardware")
         if sh.get("locationUri") in enclosures and sh.get("serverProfileUri")
     ]
+    error = None
     if profiled:
-        raise bad_request(
-            "LOGICAL_ENCLOSURE_HAS_SERVER_PROFILES",
-            f"The logical enclosure {current['name']} cannot be deleted: "
-            "server profiles are assigned to its servers.",
+        error = ApiError(
+            400,
+            "LE_DELETE_ACTIVE_PROFILE_ERROR",
+            "Unable to delete this logical enclosure because it is hosting active server profiles.",
             details=f"Servers with profiles: {', '.join(sorted(profiled))}.",
+            recommended_actions=["Delete or unassign the server profiles, then try again."],
         )
+    was = {"state": current["state"]}  # before the update below changes ``current``
     ctx.appliance.store.update(current["uri"], {"state": "Deleting"})
     return ctx.start_task(
         DELETE,
-        {"uri": current["uri"], "was": {"state": current["state"]}},
+        {"uri": current["uri"], "was": was},
         name="Delete",
         resource_uri=current["uri"],
         resource_category=CATEGORY,
         resource_name=current["name"],
         status=f"Delete logical enclosure {current['name']}.",
+        fails_with=error,
     )
 
 

@@ -1,0 +1,124 @@
+"""Error codes checked against HPE's own answers (doc/simulator.md, "Error codes").
+
+Each case is one an appliance answered in HPE's public regression suite (IPv4 subnets and
+ranges: its F258 API tests; logical enclosures and logical interconnects: its feature
+tests); the simulator must answer the same status and errorCode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from oneview_openstack.testing.simulator import SimulatorHandle
+
+from .http_support import Api, error
+
+pytestmark = pytest.mark.functional
+
+SUBNETS = "/rest/id-pools/ipv4/subnets"
+RANGES = "/rest/id-pools/ipv4/ranges"
+
+
+def subnet_body(network: str, **changes: Any) -> dict[str, Any]:
+    prefix = network.rsplit(".", 1)[0]
+    body = {"type": "Subnet", "name": f"codes-{network}", "networkId": network,
+            "subnetmask": "255.255.255.0", "gateway": f"{prefix}.1", "domain": "example.com",
+            "dnsServers": []}  # fmt: skip
+    return body | changes
+
+
+def range_body(subnet_uri: str, start: str, end: str) -> dict[str, Any]:
+    fragments = [{"startAddress": start, "endAddress": end}]
+    return {"type": "Range", "name": f"codes-{start}", "subnetUri": subnet_uri,
+            "startStopFragments": fragments}  # fmt: skip
+
+
+@pytest.fixture
+def api(sim: SimulatorHandle) -> Api:
+    return Api(sim)
+
+
+@pytest.fixture
+def subnet(api: Api) -> Iterator[dict[str, Any]]:
+    """172.31.7.0/24 with the range .10-.19."""
+    created = api.call("POST", SUBNETS, subnet_body("172.31.7.0"))
+    assert created.status_code in (200, 201), created.text
+    doc: dict[str, Any] = created.json()
+    made = api.call("POST", RANGES, range_body(doc["uri"], "172.31.7.10", "172.31.7.19"))
+    assert made.status_code in (200, 201), made.text
+    doc["range"] = made.json()
+    yield doc
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"gateway": "172.31.8.1"}, "INVALID_GATEWAY"),  # F258 SUBNET_TC_04/08
+        ({"networkId": "258.890.1.0"}, "ADDRESS_FORMAT_IPV4"),  # SUBNET_TC_25
+        ({"subnetmask": ""}, "ADDRESS_FORMAT_IPV4"),  # SUBNET_TC_29
+    ],
+)
+def test_an_invalid_subnet_is_refused(api: Api, changes: dict[str, Any], code: str) -> None:
+    error(api.call("POST", SUBNETS, subnet_body("172.31.9.0", **changes)), 400, code)
+
+
+def test_a_duplicate_subnet_overlaps(api: Api, subnet: dict[str, Any]) -> None:
+    error(api.call("POST", SUBNETS, subnet_body("172.31.7.0")), 400, "OVERLAPPING_SUBNET")
+
+
+def test_the_network_of_a_subnet_with_ranges_cannot_change(
+    api: Api, subnet: dict[str, Any]
+) -> None:
+    moved = subnet_body("172.31.70.0") | {"gateway": "172.31.70.1"}
+    answer = api.call("PUT", subnet["uri"], moved)
+
+    error(answer, 400, "SUBNET_EDIT_NOT_ALLOWED")  # F258 SUBNET_TC_13
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "code"),
+    [
+        ("172.31.7.200", "172.31.8.5", "INVALID_IP_RANGE"),  # RANGE_TC_36: outside its subnet
+        ("172.31.7.15", "172.31.7.25", "OVERLAPPING_POOLRANGE"),  # RANGE_TC_37
+        ("172.31.7.50", "172.31.7.40", "INVALID_POOLRANGE"),  # RANGE_TC_57: last before first
+        ("172.31.7.x", "172.31.7.40", "ADDRESS_FORMAT_IPV4"),  # RANGE_TC_55
+    ],
+)
+def test_an_invalid_range_is_refused(
+    api: Api, subnet: dict[str, Any], start: str, end: str, code: str
+) -> None:
+    error(api.call("POST", RANGES, range_body(subnet["uri"], start, end)), 400, code)
+
+
+def test_a_range_without_a_subnet_uri_is_refused(api: Api) -> None:
+    body = range_body("", "172.31.7.10", "172.31.7.11")
+
+    error(api.call("POST", RANGES, body), 400, "INVALID_SUBNET_URI")  # RANGE_TC_52
+
+
+def test_allocation_errors_of_a_subnet(api: Api, subnet: dict[str, Any]) -> None:
+    allocator = f"{subnet['uri']}/allocator"
+    first = api.call("PUT", allocator, {"idList": ["172.31.7.10"]})
+    assert first.status_code == 200, first.text
+
+    again = api.call("PUT", allocator, {"idList": ["172.31.7.10"]})
+    outside = api.call("PUT", allocator, {"idList": ["172.31.7.254"]})
+    too_many = api.call("PUT", allocator, {"count": 10})
+
+    error(again, 400, "ID_ALLOCATION_VALIDATION_FAILURE")  # ALLOCATE_TC_11
+    error(outside, 400, "OUT_OF_RANGE")  # ALLOCATE_TC_01/07
+    error(too_many, 400, "SUBNET_EXHAUSTED")  # ALLOCATE_TC_06
+
+
+def test_a_range_with_allocated_addresses_is_kept(api: Api, subnet: dict[str, Any]) -> None:
+    uri = subnet["range"]["uri"]
+    allocated = api.call("PUT", f"{uri}/allocator", {"idList": ["172.31.7.12"]})
+    assert allocated.status_code == 200, allocated.text
+    shrink = {"startStopFragments": [{"startAddress": "172.31.7.14", "endAddress": "172.31.7.19"}]}
+
+    error(api.call("DELETE", uri), 400, "HAS_IPS_IN_USE")  # RANGE_TC_51
+    error(api.call("PUT", uri, shrink), 400, "EDIT_NOT_ALLOWED")  # RANGE_TC_47
+    assert api.get(uri)["uri"] == uri
