@@ -101,15 +101,24 @@ class OneViewBIOS(base.BIOSInterface):
         return self._submit(task, target, bios, doing)
 
     def cache_bios_settings(self, task: Any) -> None:
-        """Store the server's current BIOS settings, with their registry, in Ironic."""
+        """Store the server's current BIOS settings, with their registry, in Ironic.
+
+        :raises: UnsupportedDriverExtension if OneView reports no BIOS for the server (Ironic
+            then only logs that the node has no BIOS settings).
+        """
         node = task.node
         settings = common.parse_driver_info(node)
         ov = common.get_client(settings)
         doing = "reading the BIOS settings"
         with errors.translated(node, doing, settings.connection):
             server = ov.server_hardware.get(settings.server_hardware_uri)
-            # the client has no accessor for /bios yet
-            current = ov.server_hardware._get_json(f"{server.uri}/bios")
+            try:
+                # the client has no accessor for /bios yet
+                current = ov.server_hardware._get_json(f"{server.uri}/bios")
+            except client.NotFound as error:
+                raise exception.UnsupportedDriverExtension(
+                    driver=node.driver, extension=f"BIOS settings of {server.uri}: {error}"
+                ) from error
             hardware_type = ov.server_hardware_types.get(server.server_hardware_type_uri or "")
         registry = {str(s.get("id")): s for s in hardware_type.get("biosSettings") or []}
         cached = [

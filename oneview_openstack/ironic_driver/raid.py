@@ -140,8 +140,8 @@ class OneViewRAID(base.RAIDInterface):
         wanted = [logical_drive(node, index, disk) for index, disk in enumerate(disks)]
         doing = "creating the RAID configuration"
         target = profile_edits.applied(task, doing)
-        _check_capabilities(node, target, wanted, doing)
         storage = _with_drives(target.profile.get(SECTION), wanted, node, delete_existing)
+        _check_capabilities(node, target, wanted, storage, doing)
         created = [_recorded_disk(disk, drive) for disk, drive in zip(disks, wanted, strict=True)]
         state = profile_edits.submit(
             task, target, SECTION, storage, kind=KIND, doing=doing, data={CREATED: created}
@@ -225,9 +225,14 @@ def _drive_technology(disk: Mapping[str, Any], refuse: Any) -> str | None:
 
 
 def _check_capabilities(
-    node: Any, target: profile_edits.AppliedProfile, wanted: list[dict[str, Any]], doing: str
+    node: Any,
+    target: profile_edits.AppliedProfile,
+    wanted: list[dict[str, Any]],
+    storage: Mapping[str, Any],
+    doing: str,
 ) -> None:
-    """What the server hardware type's controller can do (``storageCapabilities``)."""
+    """What the server hardware type's controller can do (``storageCapabilities``), for the
+    *wanted* drives and all the drives of the resulting *storage* section."""
     uri = target.server.server_hardware_type_uri or ""
     with errors.translated(node, doing, target.settings.connection):
         hardware_type = target.ov.server_hardware_types.get(uri)
@@ -253,10 +258,15 @@ def _check_capabilities(
                 f"drives, which the {name} does not offer; allowed: {', '.join(technologies)}."
             )
     most = capabilities.get("maximumDrives")
-    total = sum(drive["numPhysicalDrives"] for drive in wanted)
+    total = sum(
+        int(drive.get("numPhysicalDrives") or 0)
+        for controller in storage.get("controllers") or []
+        for drive in controller.get("logicalDrives") or []
+    )
     if most is not None and total > most:
         raise exception.InvalidParameterValue(
-            f"Node {node.uuid}: the RAID configuration uses {total} drives; the {name} has at "
+            f"Node {node.uuid}: the server profile's logical drives would use {total} drives "
+            f"(those it has unless delete_existing, and the new ones); the {name} has at "
             f"most {most}."
         )
 

@@ -311,3 +311,18 @@ class BIOSTestCase(ProfileStepTestCase):
         cached = self.cached(node)
         assert cached["BootMode"].value == "Uefi"
         assert cached["WorkloadProfile"].allowable_values[0] == "GeneralPowerEfficientCompute"
+
+    def test_apply_configuration_as_a_deploy_step_waits_in_deploywait(self) -> None:
+        node = self.cleaning_node()
+        node.provision_state, node.target_provision_state = states.DEPLOYING, states.ACTIVE
+        node.clean_step, node.deploy_step = {}, {"step": self.step, "interface": "bios"}
+        node.save()
+
+        with task_manager.acquire(self.context, node.uuid) as task:
+            state = task.driver.bios.apply_configuration(
+                task, [{"name": "ProcTurbo", "value": "Disabled"}]
+            )
+
+        assert state == states.DEPLOYWAIT
+        node.refresh()
+        assert profile_tasks.pending(node)["operation"] == "deploy"

@@ -98,7 +98,7 @@ class RAIDTestCase(ProfileStepTestCase):
     def test_more_drives_than_the_hardware_type_has_are_refused(self) -> None:
         node = self.raid_node()
         message = self.refused(node, {"logical_disks": [{"raid_level": "5", "size_gb": "MAX"}]})
-        assert node.uuid in message and "uses 3 drives" in message and "at most 2" in message
+        assert node.uuid in message and "would use 3 drives" in message and "at most 2" in message
 
     def test_half_a_drive_technology_is_refused(self) -> None:
         node = self.raid_node()
@@ -151,3 +151,32 @@ class RAIDTestCase(ProfileStepTestCase):
         assert "The logical drive could not be created." in node.last_error
         assert node.raid_config == {}
         assert self.profile(node)["localStorage"] == before, "no half-applied section is kept"
+
+    def test_without_delete_existing_the_drives_the_profile_has_count(self) -> None:
+        node = self.raid_node()
+        self.run_step(node, "create_configuration", delete_existing=True)
+        self.settle(node)
+        node.provision_state = states.CLEANING
+        node.target_raid_config = {
+            "logical_disks": [{"raid_level": "0", "size_gb": "MAX", "volume_name": "scratch"}]
+        }
+        node.save()
+
+        with pytest.raises(exception.InvalidParameterValue) as raised:
+            self.run_step(node, "create_configuration")
+
+        assert "would use 3 drives" in str(raised.value) and "at most 2" in str(raised.value)
+        drives = self.profile(node)["localStorage"]["controllers"][0]["logicalDrives"]
+        assert [d["name"] for d in drives] == ["root"]
+
+    def test_a_volume_name_the_profile_has_is_refused(self) -> None:
+        node = self.raid_node()
+        self.run_step(node, "create_configuration", delete_existing=True)
+        self.settle(node)
+        node.provision_state = states.CLEANING
+        node.save()
+
+        with pytest.raises(exception.InvalidParameterValue) as raised:
+            self.run_step(node, "create_configuration")
+
+        assert "already has a logical drive named 'root'" in str(raised.value)
