@@ -49,7 +49,7 @@ FIRMWARE_UPDATE = "FirmwareUpdate"  # the hardware type capability
 BIOS = "bios"
 BMC = "bmc"
 FIRMWARE_TRAIT_PREFIX = facts.TRAIT_PREFIX + "FIRMWARE_"  # see facts.firmware_trait
-INSTALL_TIME_MARGIN = 2.0  # the timeout: twice the install time OneView announces
+INSTALL_TIME_MARGIN = 2.0  # the timeout: twice the duration OneView announces
 
 UPDATE_ARGSINFO = {
     "baseline": {
@@ -154,7 +154,7 @@ class OneViewFirmware(base.FirmwareInterface):
             task,
             started,
             kind=KIND,
-            timeout=update_timeout(chosen),
+            timeout=update_timeout(started),
             data={
                 "baseline_uri": chosen.uri,
                 "previous": previous,
@@ -229,20 +229,18 @@ def _is_synergy_baseline(baseline: client.FirmwareDriver) -> bool:
     return "synergy" in text.lower() or (baseline.version or "").upper().startswith("SY-")
 
 
-def install_seconds(baseline: client.FirmwareDriver) -> float | None:
-    """The install time OneView announces for *baseline*, in seconds, if it does."""
-    value = baseline.get("estimatedInstallTime")
-    if isinstance(value, int | float) and value > 0:
-        return float(value) * 60.0  # minutes, as OneView shows it
-    return None
+def update_timeout(started: client.Task) -> float:
+    """How long to wait: ``[oneview]task_timeout``, or twice the duration OneView's task
+    announces (``expectedDuration``, seconds) when that is longer.
 
-
-def update_timeout(baseline: client.FirmwareDriver) -> float:
-    """How long to wait: twice the announced install time, else ``[oneview]task_timeout``."""
-    announced = install_seconds(baseline)
-    if announced is None:
-        return float(CONF.oneview.task_timeout)
-    return announced * INSTALL_TIME_MARGIN
+    A firmware baseline resource does not say how long installing it takes; the profile
+    task OneView starts for it may.
+    """
+    configured = float(CONF.oneview.task_timeout)
+    expected = started.raw.get("expectedDuration")
+    if isinstance(expected, int | float) and not isinstance(expected, bool) and expected > 0:
+        return max(configured, float(expected) * INSTALL_TIME_MARGIN)
+    return configured
 
 
 # -- arguments ------------------------------------------------------------------------------

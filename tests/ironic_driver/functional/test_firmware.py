@@ -150,7 +150,8 @@ def test_an_unknown_baseline_fails_cleaning_naming_those_there_are(fw: Firmware)
 
 def test_a_failed_install_fails_cleaning_with_oneviews_message(fw: Firmware) -> None:
     recorded = fw.ironic_versions()  # by Ironic's verify (manage)
-    assert recorded["bios"] == fw.server_versions()["System ROM"]
+    before = fw.server_versions()
+    assert recorded["bios"] == before["System ROM"]
     fw.lab.sim.operator.fail_next_task(
         "FIRMWARE_UPDATE_FAILED",
         "The System ROM component could not be flashed.",
@@ -164,6 +165,7 @@ def test_a_failed_install_fails_cleaning_with_oneviews_message(fw: Firmware) -> 
     assert "The System ROM component could not be flashed." in node.last_error
     assert "FIRMWARE_UPDATE_FAILED" in node.last_error
     assert fw.ironic_versions() == recorded
+    assert fw.server_versions() == before
     assert firmware_traits(node) == ["CUSTOM_OV_FIRMWARE_SY_2024_04_01"]
 
 

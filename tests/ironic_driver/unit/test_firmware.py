@@ -205,8 +205,10 @@ class FirmwareTestCase(OneViewTestCase):
         capabilities = common.node_capabilities(node)
         assert capabilities == {"oneview_firmware_baseline": OLD, "boot_mode": "uefi"}
         versions = self.server_versions()
-        assert self.components(node)["bios"] == versions["System ROM"]
-        assert self.components(node)["Smart Array Firmware"] == versions["Smart Array Firmware"]
+        wanted = {c["name"]: c["componentVersion"] for c in self.baseline(OLD)["fwComponents"]}
+        assert {name: versions[name] for name in wanted} == wanted
+        assert self.components(node)["bios"] == wanted["System ROM"]
+        assert self.components(node)["bmc"] == wanted["HPE Integrated Lights-Out 5"]
 
     def test_the_server_is_powered_off_for_an_offline_install_and_on_again(self) -> None:
         node, _ = self.node_with_profile(
@@ -232,7 +234,7 @@ class FirmwareTestCase(OneViewTestCase):
         assert state == states.CLEANWAIT
         assert self.side.get(self.server_uri)["powerState"] == "On"
 
-    def test_the_timeout_follows_the_install_time_oneview_announces(self) -> None:
+    def test_the_timeout_is_the_configured_one_or_twice_what_oneview_announces(self) -> None:
         self.config(group="oneview", task_timeout=1234)
         node, _ = self.node_with_profile()
 
@@ -240,13 +242,15 @@ class FirmwareTestCase(OneViewTestCase):
 
         node.refresh()
         pending = node.driver_internal_info[profile_tasks.PENDING]
-        announced = firmware.install_seconds(
-            common.get_client(common.parse_driver_info(node)).firmware_drivers.get(
-                self.baseline(OLD)["uri"]
-            )
-        )
-        expected = 1234 if announced is None else announced * firmware.INSTALL_TIME_MARGIN
-        assert pending["timeout"] == expected
+        announced = self.side.get(pending["uri"]).get("expectedDuration") or 0
+        assert pending["timeout"] == max(1234, 2 * announced)
+
+    def test_a_long_announced_duration_extends_the_timeout(self) -> None:
+        self.config(group="oneview", task_timeout=60)
+        started = client.Task.from_json({"uri": "/rest/tasks/x", "expectedDuration": 3600})
+
+        assert firmware.update_timeout(started) == 7200
+        assert firmware.update_timeout(client.Task(uri="/rest/tasks/y")) == 60
 
     def test_a_failed_install_fails_the_step_with_oneviews_message(self) -> None:
         node, _ = self.node_with_profile(
@@ -255,6 +259,7 @@ class FirmwareTestCase(OneViewTestCase):
         )
         self.cache(node)
         recorded = self.components(node)
+        versions = self.server_versions()
         self.sim.operator.fail_next_task(
             "FIRMWARE_UPDATE_FAILED",
             "The System ROM component could not be flashed.",
@@ -270,6 +275,7 @@ class FirmwareTestCase(OneViewTestCase):
         assert "The System ROM component could not be flashed." in node.last_error
         assert "FIRMWARE_UPDATE_FAILED" in node.last_error
         assert self.components(node) == recorded
+        assert self.server_versions() == versions
         assert node.traits.get_trait_names() == ["CUSTOM_OV_FIRMWARE_SY_2024_04_01"]
         assert common.node_capabilities(node)[facts.FIRMWARE_CAPABILITY] == NEW
 
