@@ -33,12 +33,16 @@ from typing import Any
 
 from ironic.common import exception, states
 from ironic.conductor import utils as manager_utils
+from ironic.conf import CONF
+from ironic.drivers import base
 from ironic.drivers.modules import agent, deploy_utils, ramdisk
 
+from oneview_openstack import client
 from oneview_openstack.ironic_driver import (
     boot_devices,
     common,
     errors,
+    profile_tasks,
     profiles,
     requirements,
     transitions,
@@ -48,6 +52,10 @@ LOG = logging.getLogger(__name__)
 
 # The entry point name of OneViewRamdiskDeploy (pyproject.toml).
 RAMDISK_DEPLOY = "oneview-ramdisk"
+APPLY_PRIORITY = 110
+"""Above ``deploy.deploy`` (100), which boots the agent ramdisk on the profile's settings."""
+DEPLOYMENT = "deploy"
+CLEANING = "clean"
 
 
 def _is_ramdisk_deploy(node: Any) -> bool:
@@ -65,36 +73,46 @@ class OneViewDeployMixin:
         return {**super().get_properties(), **common.COMMON_PROPERTIES}  # type: ignore[misc]
 
     def validate(self, task: Any) -> None:
-        """The node's OneView settings, the parent's checks, the boot mode asked for and the
-        firmware requirement.
+        """The node's OneView settings (offline: no OneView call) and the parent's checks; the
+        template, boot mode and firmware are checked against OneView by the deploy itself.
 
         :raises: MissingParameterValue, InvalidParameterValue.
         """
-        validated = common.validate_node(task, require_template=True)
+        settings = common.parse_driver_info(task.node)
+        if settings.server_profile_template_uri is None:
+            raise exception.MissingParameterValue(
+                f"Node {task.node.uuid}: driver_info/{common.TEMPLATE} is missing; it names the "
+                "server profile template Ironic creates the node's profiles from."
+            )
         super().validate(task)  # type: ignore[misc]
-        assert validated.template is not None
-        boot_devices.check_requested_boot_mode(task.node, validated.template)
-        if requirements.required_baseline(task.node) is not None:
-            settings = validated.settings
-            with errors.translated(task.node, "checking the firmware", settings.connection):
-                requirements.check_firmware(
-                    task.node, common.get_client(settings), validated.template
-                )
 
     def prepare(self, task: Any) -> None:
-        """Apply the node's profile (when deploying), then the parent's preparation."""
-        if task.node.provision_state != states.DEPLOYING:
-            super().prepare(task)  # type: ignore[misc]
-            return
-        created = _allocate_for_deploy(task)
+        """Ironic's record of the boot mode follows the template's (the profile applied by
+        :meth:`apply_server_profile` will carry it), then the parent's preparation."""
+        if task.node.provision_state == states.DEPLOYING:
+            template = _template(task, exception.InstanceDeployFailure)
+            boot_devices.follow_profile_boot_mode(task, template)
+        super().prepare(task)  # type: ignore[misc]
+
+    @base.deploy_step(priority=APPLY_PRIORITY)
+    def apply_server_profile(self, task: Any) -> str | None:
+        """Apply the node's server profile before ``deploy`` boots the agent; DEPLOYWAIT
+        while OneView applies it (the node's lock is free meanwhile)."""
+        node = task.node
         try:
-            super().prepare(task)  # type: ignore[misc]
-            # Glance image properties reach instance_info only in the parent's prepare.
-            _check_applied_profile(task)
-        except Exception:
-            if created:
-                _release_after_failure(task)
-            raise
+            validated = common.validate_node(task, require_template=True)
+            assert validated.template is not None
+            boot_devices.check_requested_boot_mode(node, validated.template)
+            if validated.settings.applied_server_profile_uri is None:
+                ov = common.get_client(validated.settings)
+                with errors.translated(
+                    node, "checking the firmware", validated.settings.connection
+                ):
+                    requirements.check_firmware(node, ov, validated.template)
+            outcome = profiles.start_allocation(task, "applying a server profile for deployment")
+        except (errors.OneViewError, exception.InvalidParameterValue) as error:
+            raise exception.InstanceDeployFailure(str(error)) from error
+        return _continue(task, outcome, DEPLOYMENT)
 
     def tear_down(self, task: Any) -> str:
         """The parent's tear-down; then the profile goes unless cleaning will still use it."""
@@ -106,27 +124,25 @@ class OneViewDeployMixin:
         return result
 
     def prepare_cleaning(self, task: Any) -> str | None:
-        """Apply the node's profile (or keep the deployed one), then the parent's preparation.
+        """Start applying the node's profile (or keep the deployed one): CLEANWAIT while
+        OneView applies it; the parent's preparation (booting the agent) follows it.
 
         :raises: NodeCleaningFailure naming OneView's reason.
         """
         node = task.node
         try:
-            profile = profiles.allocate(task, "applying a server profile for cleaning")
+            outcome = profiles.start_allocation(task, "applying a server profile for cleaning")
         except errors.ServerInUseByOneView as error:
             node.set_driver_internal_info(profiles.ALLOCATION_ERROR, str(error))
             node.save()
             raise exception.NodeCleaningFailure(node=node.uuid, reason=str(error)) from error
-        except errors.OneViewError as error:
+        except (errors.OneViewError, exception.InvalidParameterValue) as error:
             raise exception.NodeCleaningFailure(node=node.uuid, reason=str(error)) from error
-        if node.del_driver_internal_info(profiles.ALLOCATION_ERROR) is not None:
-            node.save()
-        boot_devices.follow_profile_boot_mode(task, profile)
-        result: str | None = super().prepare_cleaning(task)  # type: ignore[misc]
-        return result
+        return _continue(task, outcome, CLEANING)
 
     def tear_down_cleaning(self, task: Any) -> None:
-        """The parent's tear-down of cleaning, then the profile goes."""
+        """The parent's tear-down of cleaning, then the profile goes (in the background; one
+        OneView is still applying goes when its apply ends)."""
         super().tear_down_cleaning(task)  # type: ignore[misc]
         try:
             profiles.deallocate(task, "removing the server profile after cleaning")
@@ -142,39 +158,74 @@ class OneViewRamdiskDeploy(OneViewDeployMixin, ramdisk.RamdiskDeploy):
     """Ironic's ``ramdisk`` deploy on a server carrying a profile Ironic applied."""
 
 
-def _allocate_for_deploy(task: Any) -> bool:
-    """Apply the node's profile; True when this call created it.
+def _continue(
+    task: Any, outcome: profiles.Allocation, purpose: str, *, created: bool = False
+) -> str | None:
+    """Wait for OneView's task, or go on at once with the profile (*created* by this
+    operation, or already there)."""
+    if isinstance(outcome, profiles.Started):
+        return profile_tasks.wait_for(
+            task,
+            outcome.task,
+            kind=profiles.APPLY,
+            timeout=float(CONF.oneview.task_timeout),
+            data={**outcome.data, "purpose": purpose},
+        )
+    return _after_apply(task, outcome, purpose, created=created)
 
-    :raises: InstanceDeployFailure naming OneView's reason (the server is left as it was).
-    """
+
+@profile_tasks.on_success(profiles.APPLY)
+def _profile_applied(task: Any, finished: client.Task, data: dict[str, Any]) -> str | None:
+    """OneView applied the profile (or ended the node's earlier task): go on."""
+    purpose = str(data.get("purpose") or DEPLOYMENT)
+    outcome = profiles.finish_allocation(task, finished, data)
+    result = _continue(task, outcome, purpose, created=not data.get("waiting_for"))
+    return profile_tasks.KEEP_WAITING if result in profile_tasks.WAIT_STATES else result
+
+
+def _after_apply(
+    task: Any, profile: client.ServerProfile, purpose: str, *, created: bool
+) -> str | None:
+    """What follows the profile: for a deploy its checks (the step ends; a profile this
+    deploy created and refused goes again); for cleaning the parent's preparation (the agent
+    boots: CLEANWAIT until it heartbeats)."""
     node = task.node
-    try:
-        validated = common.validate_node(task, require_template=True)
-        recorded = validated.settings.applied_server_profile_uri
-        if recorded is None and validated.template is not None:
-            ov = common.get_client(validated.settings)
-            with errors.translated(node, "checking the firmware", validated.settings.connection):
-                requirements.check_firmware(node, ov, validated.template)
-        profile = profiles.allocate(task, "applying a server profile for deployment")
-    except (errors.OneViewError, exception.InvalidParameterValue) as error:
-        raise exception.InstanceDeployFailure(str(error)) from error
+    if node.del_driver_internal_info(profiles.ALLOCATION_ERROR) is not None:
+        node.save()
     boot_devices.follow_profile_boot_mode(task, profile)
-    # A recorded profile that is gone, or an unrecorded one adopted, counts as created.
-    return not common.same_uri(profile.uri, recorded)
+    if purpose == CLEANING:
+        parent = super(OneViewDeployMixin, task.driver.deploy)
+        result: str | None = parent.prepare_cleaning(task)  # type: ignore[attr-defined]
+        return result
+    try:
+        _check_applied_profile(task, profile)
+    except Exception:
+        if created:
+            _release_after_failure(task)
+        raise
+    return None
 
 
-def _check_applied_profile(task: Any) -> None:
+def _template(task: Any, failure: type[Exception]) -> client.ServerProfileTemplate:
+    """The node's template as OneView has it now."""
+    node = task.node
+    settings = common.parse_driver_info(node)
+    uri = settings.server_profile_template_uri
+    if uri is None:
+        raise failure(f"Node {node.uuid}: driver_info/{common.TEMPLATE} is missing.")
+    try:
+        with errors.translated(node, "reading the server profile template", settings.connection):
+            return common.get_client(settings).server_profile_templates.get(uri)
+    except errors.OneViewError as error:
+        raise failure(str(error)) from error
+
+
+def _check_applied_profile(task: Any, profile: client.ServerProfile) -> None:
     """The profile (new or reused) is compliant and carries the required baseline."""
     node = task.node
     settings = common.parse_driver_info(node)
     ov = common.get_client(settings)
     with errors.translated(node, "checking the node's server profile", settings.connection):
-        profile = profiles.applied_profile(task, "reading the node's server profile")
-        if profile is None:
-            raise exception.InstanceDeployFailure(
-                f"Node {node.uuid}: its server profile {settings.applied_server_profile_uri} "
-                "disappeared from OneView during the deployment."
-            )
         try:
             requirements.check_compliance(node, ov, profile)
             requirements.check_firmware(node, ov, profile)
