@@ -122,3 +122,29 @@ def test_a_range_with_allocated_addresses_is_kept(api: Api, subnet: dict[str, An
     error(api.call("DELETE", uri), 400, "HAS_IPS_IN_USE")  # RANGE_TC_51
     error(api.call("PUT", uri, shrink), 400, "EDIT_NOT_ALLOWED")  # RANGE_TC_47
     assert api.get(uri)["uri"] == uri
+
+
+def test_a_duplicate_scope_is_a_409_naming_it(api: Api) -> None:
+    """HPE's RIST F1290ap002: 409 and this message, word for word."""
+    body = {"type": "ScopeV3", "name": "codes-scope", "description": "first"}
+    assert api.call("POST", "/rest/scopes", body).status_code in (200, 201)
+
+    duplicate = error(api.call("POST", "/rest/scopes", body), 409, "SCOPE_ALREADY_EXISTS")
+
+    assert duplicate["message"] == "A scope with name 'codes-scope' already exists."
+    assert "errorSource" in duplicate
+
+
+def test_a_logical_enclosure_hosting_profiles_fails_its_delete_task(api: Api) -> None:
+    """HPE's TBIRD negative scenario: the task ends in Error with this code and message."""
+    prod = api.named("logical-enclosures", "LE-Prod")
+
+    task = api.wait(api.call("DELETE", prod["uri"]))
+
+    assert task["taskState"] == "Error"
+    first = task["taskErrors"][0]
+    assert first["errorCode"] == "LE_DELETE_ACTIVE_PROFILE_ERROR"
+    assert first["message"] == (
+        "Unable to delete this logical enclosure because it is hosting active server profiles."
+    )
+    assert api.get(prod["uri"])["state"] == prod["state"]

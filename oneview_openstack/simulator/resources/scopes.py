@@ -164,7 +164,7 @@ def _check_name_free(appliance: Appliance, name: str, ignore: str | None) -> Non
             raise ApiError(
                 409,
                 "SCOPE_ALREADY_EXISTS",
-                f"A scope with the name {name} already exists.",
+                f"A scope with name '{name}' already exists.",
                 details=f"Field name: {name!r} is used by {doc['uri']}.",
                 recommended_actions=["Choose another name."],
             )
