@@ -217,5 +217,4 @@ def _ports(task: Any, found: Facts) -> None:
             found.server.name,
         )
         return
-    node_ports.follow(task, interfaces)
-    node_ports.create(task, interfaces)
+    node_ports.present(task, interfaces)

@@ -29,6 +29,7 @@ from oneview_openstack import client
 
 BOOT_PRIORITIES = (client.BootPriority.PRIMARY, client.BootPriority.SECONDARY)
 FIRST_FUNCTION = "a"
+UNPLACED_PORT_IDS = ("Auto", "None")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,8 +52,13 @@ def nics(
 
 def profile_nics(profile: client.ServerProfile) -> list[Nic]:
     """The NICs as a profile presents them: its Ethernet connections' MACs (pool MACs with
-    ``macType`` Virtual), boot connection first; empty before OneView assigned MACs."""
-    return _from_connections(profile.connections, lambda conn: conn.mac)
+    ``macType`` Virtual), boot connection first; empty before OneView assigned MACs.
+
+    A connection OneView placed on no port of the ``portMap`` (``portId`` ``Auto``, as on
+    a rack server whose adapters it does not report) is named ``connection <id>``.
+    """
+    named = [_named_connection(conn) for conn in profile.connections]
+    return _from_connections(named, lambda conn: conn.mac)
 
 
 def boot_nic(
@@ -102,6 +108,12 @@ def _from_connections(
             port_id = conn.port_id or ""
             found[mac.lower()] = Nic(mac.lower(), port_id, pxe=port_id == boot_port)
     return sorted(found.values(), key=lambda nic: not nic.pxe)
+
+
+def _named_connection(conn: client.ProfileConnection) -> client.ProfileConnection:
+    if conn.port_id and conn.port_id not in UNPLACED_PORT_IDS:
+        return conn
+    return client.ProfileConnection({**conn.data, "portId": f"connection {conn.id}"})
 
 
 def _boot_port_id(connections: list[client.ProfileConnection]) -> str | None:

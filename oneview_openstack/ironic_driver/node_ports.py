@@ -7,7 +7,9 @@ gives the same NIC another MAC, and :func:`follow` moves the port's address with
 - :func:`create`: one port per NIC not enrolled yet (inspection);
 - :func:`follow`: the ports of known NICs take the MAC (and PXE flag) the server presents
   now. Call it with :func:`nics.profile_nics` once a profile is applied, and with
-  :func:`nics.nics` once it is removed (the hardware's MACs again).
+  :func:`nics.nics` once it is removed (the hardware's MACs again);
+- :func:`present`: both, e.g. after applying a profile to a rack server whose NICs OneView
+  only knows from the profile's connections.
 """
 
 from __future__ import annotations
@@ -24,6 +26,13 @@ from oneview_openstack.ironic_driver.nics import Nic
 LOG = logging.getLogger(__name__)
 
 ONEVIEW_PORT_ID = "oneview_port_id"
+
+
+def present(task: Any, found: Sequence[Nic]) -> None:
+    """The node's ports as *found*: known NICs follow (:func:`follow`), new ones are created
+    (:func:`create`)."""
+    follow(task, found)
+    create(task, found)
 
 
 def create(task: Any, found: Sequence[Nic]) -> None:

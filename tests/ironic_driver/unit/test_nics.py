@@ -156,3 +156,19 @@ def test_virtual_mac_templates_are_told_apart() -> None:
     assert [
         nics.uses_virtual_macs(t) for t in (template(mac_type="Virtual"), template(), None)
     ] == [True, False, False]
+
+
+def test_profile_connections_on_no_known_port_are_named_by_connection_id() -> None:
+    first, second = (
+        connection("Auto", "Primary", mac="9A:A0:22:90:00:07"),
+        connection("Auto", mac="9A:A0:22:90:00:08"),
+    )
+    second["id"] = 2
+    profile = client.ServerProfile(
+        {"uri": "/rest/server-profiles/p", "connectionSettings": {"connections": [first, second]}}
+    )
+
+    assert nics.profile_nics(profile) == [
+        nics.Nic("9a:a0:22:90:00:07", "connection 1", pxe=True),
+        nics.Nic("9a:a0:22:90:00:08", "connection 2", pxe=False),
+    ]

@@ -386,7 +386,10 @@ class PowerSyncTestCase(OneViewTestCase):
         side = OneViewSide(self.sim)
         server_uri = self.seed.server(seed.BLADE)
         profile = side.create_profile(self.seed.template(seed.TEMPLATE), server_uri, "ir")
-        node = self.create_oneview_node(driver_info={"applied_server_profile_uri": profile})
+        node = self.create_oneview_node(
+            driver_info={"applied_server_profile_uri": profile},  # an older release's record
+            driver_internal_info={"applied_server_profile_uri": profile},
+        )
 
         assert self._supports(node) is True
 
