@@ -204,7 +204,9 @@ def check_supported(
 
     :raises: InvalidParameterValue naming the server, its hardware type and the baseline.
     """
-    hardware_type = ov.server_hardware_types.get(server.server_hardware_type_uri or "")
+    if not server.server_hardware_type_uri:
+        return  # OneView has not typed the server yet: its own checks decide
+    hardware_type = ov.server_hardware_types.get(server.server_hardware_type_uri)
     why = None
     if FIRMWARE_UPDATE not in hardware_type.capabilities:
         why = f"its hardware type does not have the capability {FIRMWARE_UPDATE}"

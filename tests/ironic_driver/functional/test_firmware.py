@@ -31,6 +31,7 @@ pytestmark = pytest.mark.functional
 OLD = "SY-2023.10.01"
 NEW = "SY-2024.04.01"  # what seed.TEMPLATE installs (the inspected trait)
 SERVICE_MICROVERSION = "1.87"
+HISTORY_MICROVERSION = "1.78"
 IMAGE_BYTES = b"a whole-disk image for servicing\n" * 1024
 
 
@@ -134,6 +135,10 @@ def test_update_to_another_baseline_in_manual_cleaning(fw: Firmware) -> None:
     assert ironic["Smart Array Firmware"] == server["Smart Array Firmware"]
     assert firmware_traits(node) == ["CUSTOM_OV_FIRMWARE_SY_2023_10_01"]
     assert f"oneview_firmware_baseline:{OLD}" in node.properties["capabilities"]
+    events = fw.baremetal.get(f"/nodes/{node.id}/history", microversion=HISTORY_MICROVERSION)
+    assert any(
+        "Firmware baseline" in e["event"] and OLD in e["event"] for e in events.json()["history"]
+    )
 
 
 def test_an_unknown_baseline_fails_cleaning_naming_those_there_are(fw: Firmware) -> None:
