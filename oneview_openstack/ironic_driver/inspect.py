@@ -54,13 +54,16 @@ class OneViewInspect(base.InspectInterface):
     def inspect_hardware(self, task: Any) -> str:
         """Update the node from OneView; ``manageable`` when done.
 
+        :raises: InvalidParameterValue when the node's settings do not fit what OneView
+            reports (the checks of the power interface's verify step).
         :raises: HardwareInspectionFailure when OneView lacks an essential property.
         :raises: OneViewError when OneView cannot be read.
         """
-        settings = common.parse_driver_info(task.node)
+        validated = common.validate_node(task)  # the verify step's checks, before any change
+        settings = validated.settings
         ov = common.get_client(settings)
         with errors.translated(task.node, "inspecting", settings.connection):
-            found = read_facts(ov, settings)
+            found = read_facts(ov, validated)
         node = task.node
         node.properties = inspected_properties(node, found)
         node.save()
@@ -71,15 +74,14 @@ class OneViewInspect(base.InspectInterface):
         return states.MANAGEABLE
 
 
-def read_facts(ov: client.OneViewClient, settings: common.NodeSettings) -> Facts:
-    """Everything inspection needs, one GET each."""
-    server = ov.server_hardware.get(settings.server_hardware_uri)
+def read_facts(ov: client.OneViewClient, validated: common.ValidatedNode) -> Facts:
+    """Everything inspection needs besides the server and template validation read, one GET
+    each."""
+    settings, server, template = validated.settings, validated.server, validated.template
     try:
         storage: dict[str, Any] | None = ov.server_hardware.local_storage(server)
     except client.NotFound:
         storage = None  # older iLOs do not report it
-    template_uri = settings.server_profile_template_uri
-    template = ov.server_profile_templates.get(template_uri) if template_uri else None
     baseline_uri = template.firmware_baseline_uri if template is not None else None
     group_uri = server.enclosure_group_uri
     return Facts(

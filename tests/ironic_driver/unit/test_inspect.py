@@ -86,6 +86,16 @@ class InspectTestCase(OneViewTestCase):
         with task_manager.acquire(self.context, node.uuid) as task:
             task.driver.power.verify_oneview_settings(task)
 
+    def test_a_template_that_does_not_fit_fails_inspection_before_any_change(self) -> None:
+        node = self.create_oneview_node(template=seed.TEMPLATE_EDGE)
+
+        with pytest.raises(exception.InvalidParameterValue) as caught:
+            self._inspect(node)
+
+        assert node.uuid in str(caught.value) and seed.TEMPLATE_EDGE in str(caught.value)
+        node.refresh()
+        assert (node.properties, self._ports(node), self._traits(node)) == ({}, {}, set())
+
     def test_inspecting_again_changes_nothing(self) -> None:
         node = self.create_oneview_node()
         self._inspect(node)
