@@ -28,6 +28,7 @@ def oneview_section(simulator: SimulatorHandle) -> dict[str, Any]:
         "tls_cacert_file": simulator.ca_file,
         "request_retries": 1,
         "power_timeout": 30,
+        "task_poll_interval": 1,  # the OneView tasks deploy/cleaning wait for
     }
 
 

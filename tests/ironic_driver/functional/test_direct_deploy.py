@@ -132,7 +132,7 @@ def test_provide_deploy_undeploy_through_the_virtual_agent(deployment, images) -
     # the agent powered the server off itself (standby.power_off); Ironic booted the disk
     assert deployment.boots()[1:] == [("PXE", "agent"), ("HardDisk", "written image")]
     profile_uri = deployment.server()["serverProfileUri"]
-    assert active.driver_info["applied_server_profile_uri"] == profile_uri
+    assert active.driver_internal_info["applied_server_profile_uri"] == profile_uri
     profile = deployment.side.get(profile_uri)
     assert profile["name"] == PROFILE
     assert profile["serverProfileTemplateUri"] == deployment.template_uri
@@ -152,7 +152,7 @@ def test_provide_deploy_undeploy_through_the_virtual_agent(deployment, images) -
         "erase_devices_metadata",
     ]
     assert deployment.agent()["disk"]["image"] is None
-    assert "applied_server_profile_uri" not in undeployed.driver_info
+    assert "applied_server_profile_uri" not in undeployed.driver_internal_info
     assert deployment.side.rest.call("GET", profile_uri).status_code == 404
     assert deployment.profile_names() == []
     assert deployment.server()["serverProfileUri"] is None
@@ -181,7 +181,7 @@ def test_a_failed_image_write_fails_the_deploy_and_undeploy_removes_the_profile(
     assert undeployed.provision_state == "available", undeployed.last_error
     assert deployment.profile_names() == []
     assert deployment.server()["serverProfileUri"] is None
-    assert "applied_server_profile_uri" not in undeployed.driver_info
+    assert "applied_server_profile_uri" not in undeployed.driver_internal_info
 
 
 def test_a_wrong_image_hash_fails_the_deploy_with_the_agents_message(deployment, images) -> None:
@@ -262,7 +262,7 @@ def test_ramdisk_deploy_boots_the_instance_ramdisk_from_the_network(lab) -> None
     assert "write_image" not in deployment.disk_events()
     files = roots.node_files(node_id)
     assert any(name.endswith("/config") for name in files)  # the instance's boot config
-    assert active.driver_info["applied_server_profile_uri"] == profile_uri
+    assert active.driver_internal_info["applied_server_profile_uri"] == profile_uri
     assert deployment.side.get(profile_uri)["serverProfileTemplateUri"] == (deployment.template_uri)
     assert deployment.server()["powerState"] == "On"
 

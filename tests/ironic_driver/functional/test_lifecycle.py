@@ -100,7 +100,7 @@ def test_enroll_manage_inspect_provide_deploy_undeploy(baremetal, fast_sim) -> N
     active = deploy(baremetal, node)
     profile_uri = side.get(server_uri)["serverProfileUri"]
     assert profile_uri is not None
-    assert active.driver_info["applied_server_profile_uri"] == profile_uri
+    assert active.driver_internal_info["applied_server_profile_uri"] == profile_uri
     profile = side.get(profile_uri)
     assert profile["name"] == "ironic-life-1"
     assert profile["serverProfileTemplateUri"] == template_uri  # still linked
@@ -119,7 +119,7 @@ def test_enroll_manage_inspect_provide_deploy_undeploy(baremetal, fast_sim) -> N
 
     undeployed = move_node(baremetal, node.id, "deleted")
     assert undeployed.provision_state == "available"
-    assert "applied_server_profile_uri" not in undeployed.driver_info
+    assert "applied_server_profile_uri" not in undeployed.driver_internal_info
     assert side.rest.call("GET", profile_uri).status_code == 404
     assert side.get(server_uri)["serverProfileUri"] is None
     assert side.get(server_uri)["state"] == "NoProfileApplied"
@@ -141,10 +141,10 @@ def test_a_failed_profile_apply_fails_the_deploy_with_oneviews_message(baremetal
 
     assert "Unable to configure the adapter in Mezzanine slot 3." in failed.last_error
     assert "SERVER_PROFILE_APPLY_FAILED" in failed.last_error
-    assert side.get(server_uri)["serverProfileUri"] is None
+    wait_for(lambda: side.get(server_uri)["serverProfileUri"] is None, "the profile's removal")
     names = side.rest.call("GET", "/rest/server-profiles?filter=name='ironic-life-1'").json()
     assert names["members"] == []
-    assert "applied_server_profile_uri" not in failed.driver_info
+    assert "applied_server_profile_uri" not in failed.driver_internal_info
 
 
 def test_a_deploy_on_a_server_a_oneview_user_took_is_refused_and_the_user_keeps_it(
@@ -162,21 +162,18 @@ def test_a_deploy_on_a_server_a_oneview_user_took_is_refused_and_the_user_keeps_
 
 
 def test_a_required_firmware_baseline_the_template_does_not_install_is_refused(baremetal, fast_sim):
-    from openstack import exceptions
-
     node = available(baremetal, enroll_for_deploy(baremetal, fast_sim, seed.BLADE_2))
     baremetal.update_node(
         node.id, instance_info={**IMAGE, "oneview_required_firmware_baseline": "SY-2023.10.01"}
     )
     fast_sim.operator.clear_counters()
 
-    with pytest.raises(exceptions.BadRequestException) as caught:
-        baremetal.set_node_provision_state(node.id, "active")
+    baremetal.set_node_provision_state(node.id, "active")  # validate is offline: accepted
+    failed = wait_for_state(baremetal, node.id, "deploy failed")
 
-    assert "requires firmware baseline 'SY-2023.10.01'" in str(caught.value)
-    assert "SY-2024.04.01" in str(caught.value)
-    assert baremetal.get_node(node.id).provision_state == "available"
-    assert fast_sim.operator.count(*POSTS) == 0
+    assert "requires firmware baseline 'SY-2023.10.01'" in failed.last_error
+    assert "SY-2024.04.01" in failed.last_error
+    assert fast_sim.operator.count(*POSTS) == 0, "refused before any profile is applied"
 
 
 def test_the_required_baseline_the_template_installs_deploys(baremetal, fast_sim) -> None:
