@@ -308,6 +308,7 @@ def test_profile_installs_a_baseline_in_the_time_it_takes(api: Api, sim: Simulat
     assert running["taskState"] == "Running", running
     assert 0 < running["percentComplete"] < 100
     assert finished["taskState"] == "Completed", finished["taskErrors"]
+    assert "Update firmware." in [u["statusUpdate"] for u in finished["progressUpdates"]]
     assert _versions(api, BLADE) == _baseline_versions(api, OLD_SPP)
     assert _update_required(api, BLADE, NEW_SPP)
     listed = api.members("/rest/server-hardware/*/firmware")
@@ -333,9 +334,10 @@ def test_profile_edit_to_a_newer_baseline_updates_the_server(api: Api) -> None:
 def test_older_baseline_without_force_changes_nothing(api: Api) -> None:
     before = _versions(api, BLADE)
 
-    api.run("POST", "/rest/server-profiles", _body(api, "fw-3", BLADE, **_firmware(OLD_SPP)))
+    task = api.run("POST", "/rest/server-profiles", _body(api, "fw-3", BLADE, **_firmware(OLD_SPP)))
 
     assert _versions(api, BLADE) == before
+    assert "Update firmware." not in [u["statusUpdate"] for u in task["progressUpdates"]]
 
 
 def test_injected_firmware_failure_ends_the_task_in_error(api: Api, sim: SimulatorHandle) -> None:

@@ -34,6 +34,7 @@ bp = Blueprint()
 
 Doc = dict[str, Any]
 APPLY_JOB = "server-profiles.apply"
+APPLY_FIRMWARE_JOB = "server-profiles.apply-firmware"  # the same, installing a baseline first
 DELETE_JOB = "server-profiles.delete"
 REJECTED_JOB = "server-profiles.rejected"
 DEFAULT_MBPS = "2500"
@@ -46,6 +47,13 @@ APPLY_STEPS = [
     "Power on server to discover boot sources.",
     "Power off server.",
     "Release administrative server power lock for the server hardware.",
+]
+FIRMWARE_STEPS = [
+    APPLY_STEPS[0],
+    "Boot server to the firmware baseline.",
+    "Update firmware.",
+    "Power off server.",
+    *APPLY_STEPS[1:],
 ]
 
 
@@ -297,6 +305,9 @@ def configure_hardware(appliance: Appliance, profile: Doc, params: dict[str, Any
     appliance.store.update(profile["uri"], {"localStorage": profile["localStorage"]})
 
 
+bp.job(APPLY_FIRMWARE_JOB, duration=1560.0, steps=FIRMWARE_STEPS)(_finish_apply)
+
+
 @bp.on_fail(APPLY_JOB)
 def _undo_apply(appliance: Appliance, params: dict[str, Any], error: ApiError) -> None:
     uri = params["profile"]
@@ -314,6 +325,9 @@ def _undo_apply(appliance: Appliance, params: dict[str, Any], error: ApiError) -
     appliance.store.update(uri, {**restored, "inProgress": False})
     if previous.get("serverHardwareUri"):
         settle_server(appliance, previous["serverHardwareUri"], previous)
+
+
+bp.on_fail(APPLY_FIRMWARE_JOB)(_undo_apply)
 
 
 @bp.job(

@@ -78,10 +78,10 @@ def create_profile(ctx: Ctx) -> Reply:
             ctx.appliance, server["uri"], profile["uri"], ServerState.APPLYING_PROFILE
         )
     params = {"profile": profile["uri"], "server": _uri(server), "released": None, "previous": None}
-    seconds = 120.0 if server is not None else 10.0
-    seconds += profile_firmware.install_seconds(ctx.appliance, profile, server)
+    firmware = profile_firmware.install_seconds(ctx.appliance, profile, server)
+    seconds = (120.0 if server is not None else 10.0) + firmware
     return start_apply(
-        ctx, "Create", profile, params, seconds, f"Applying profile {profile['name']}"
+        ctx, "Create", profile, params, seconds, f"Applying profile {profile['name']}", firmware
     )
 
 
@@ -163,10 +163,13 @@ def apply_edit(
         "released": _uri(old_server) if moved else None,
         "previous": previous,
     }
-    seconds = 90.0 if touches_hardware and (server or old_server) else 5.0
+    firmware = 0.0
     if moved or profile_model.section_changed(current, new, "firmware"):
-        seconds += profile_firmware.install_seconds(appliance, new, server)
-    return start_apply(ctx, "Update", current, params, seconds, f"Updating profile {new['name']}")
+        firmware = profile_firmware.install_seconds(appliance, new, server)
+    seconds = (90.0 if touches_hardware and (server or old_server) else 5.0) + firmware
+    return start_apply(
+        ctx, "Update", current, params, seconds, f"Updating profile {new['name']}", firmware
+    )
 
 
 @bp.delete("/rest/server-profiles/{id}")
@@ -249,10 +252,18 @@ def is_off(server: Doc) -> bool:
 
 
 def start_apply(
-    ctx: Ctx, name: str, profile: Doc, params: Doc, seconds: float, status: str
+    ctx: Ctx,
+    name: str,
+    profile: Doc,
+    params: Doc,
+    seconds: float,
+    status: str,
+    firmware_seconds: float = 0.0,
 ) -> Reply:
+    """The apply task; its steps include a firmware update when one takes time."""
+    kind = profile_apply.APPLY_FIRMWARE_JOB if firmware_seconds else profile_apply.APPLY_JOB
     reply = ctx.start_task(
-        profile_apply.APPLY_JOB,
+        kind,
         params,
         name=name,
         status=status,
