@@ -1,4 +1,6 @@
-"""What only OneView can tell about a node's settings: the checks of ``validate``.
+"""What only OneView can tell about a node's settings: the checks of the power interface's
+verify step (``manage``), of inspection and of deploy; never of ``validate``, which must work
+while the appliance does not answer.
 
 One GET of the server hardware and, when the node names one, one GET of its template;
 then pure checks. Each error names the node, the field, the bad value and what is allowed.

@@ -101,19 +101,19 @@ class OneViewPower(periodics.OneViewPeriodicsMixin, base.PowerInterface):
         then records the state they chose instead of forcing Ironic's back (and failing,
         and putting the node in maintenance).
 
-        Answered from the conductor's shared listing (:mod:`inventory`), no request per
-        node; when the listing cannot tell, True (Ironic's default).
+        Ironic asks only when the state it recorded and the server's disagree. The answer
+        comes from the conductor's shared listing (:mod:`inventory`); a server it does not
+        show (or with ``[oneview]inventory_max_age`` 0) is read itself. When OneView cannot
+        be read: True, Ironic's default (the power state read as ``error`` anyway).
         """
         settings = common.parse_driver_info(task.node)
+        ov = common.get_client(settings)
+        uri = settings.server_hardware_uri
         try:
-            listed = inventory.server_for_sync(
-                common.get_client(settings), settings.server_hardware_uri
-            )
+            server = inventory.server_for_sync(ov, uri) or ov.server_hardware.get(uri)
         except client.OneViewError:
-            return True  # get_power_state reported the error; nothing will be forced
-        if listed is None:
             return True
-        owner = ownership.owner(listed.server_profile_uri, settings.applied_server_profile_uri)
+        owner = ownership.owner(server.server_profile_uri, settings.applied_server_profile_uri)
         return owner is not ownership.Owner.ONEVIEW_USER
 
     def get_power_state(self, task: Any) -> str:

@@ -382,6 +382,15 @@ class PowerSyncTestCase(OneViewTestCase):
 
         assert self.sim.operator.counters() == {"GET /rest/server-hardware": 1}
 
+    def test_without_the_shared_listing_the_server_is_read_itself(self) -> None:
+        self.config(group="oneview", inventory_max_age=0)
+        node = self.create_oneview_node(seed.BLADE_ON, template=None)
+        self._supports(node)  # logs in
+        self.sim.operator.clear_counters()
+
+        assert self._supports(node) is False
+        assert self.sim.operator.counters() == {"GET /rest/server-hardware/{id}": 1}
+
     def test_a_server_carrying_ironics_own_profile_is_synced(self) -> None:
         side = OneViewSide(self.sim)
         server_uri = self.seed.server(seed.BLADE)
