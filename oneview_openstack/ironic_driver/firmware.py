@@ -126,17 +126,7 @@ class OneViewFirmware(base.FirmwareInterface):
             check_supported(node, ov, server, chosen)
             powered_off = _power_off_for(task, server, install_type)
             try:
-                profile = ov.server_profiles.get(profile_uri)  # its eTag after the power off
-                previous = profile.get("firmware")
-                profile.data["firmware"] = {
-                    **(previous or {}),
-                    "manageFirmware": True,
-                    "firmwareBaselineUri": chosen.uri,
-                    "forceInstallFirmware": forced,
-                    "firmwareInstallType": install_type,
-                    "firmwareActivationType": ACTIVATION,
-                }
-                started = ov.server_profiles.update(profile, wait=False)
+                previous, started = _send(ov, profile_uri, chosen, install_type, forced)
             except client.OneViewError:
                 if powered_off:  # OneView refused: the server as it was
                     manager_utils.node_power_action(task, states.POWER_ON)
@@ -161,6 +151,28 @@ class OneViewFirmware(base.FirmwareInterface):
                 "powered_off": powered_off,
             },
         )
+
+
+def _send(
+    ov: client.OneViewClient,
+    profile_uri: str,
+    baseline: client.FirmwareDriver,
+    install_type: str,
+    forced: bool,
+) -> tuple[dict[str, Any] | None, client.Task]:
+    """PUT the profile with its firmware section naming *baseline*, without waiting; the
+    section as it was, and OneView's task."""
+    profile = ov.server_profiles.get(profile_uri)  # read after any power off: its eTag
+    previous = profile.get("firmware")
+    profile.data["firmware"] = {
+        **(previous or {}),
+        "manageFirmware": True,
+        "firmwareBaselineUri": baseline.uri,
+        "forceInstallFirmware": forced,
+        "firmwareInstallType": install_type,
+        "firmwareActivationType": ACTIVATION,
+    }
+    return previous, ov.server_profiles.update(profile, wait=False)
 
 
 # -- the baseline ---------------------------------------------------------------------------

@@ -252,6 +252,25 @@ class FirmwareTestCase(OneViewTestCase):
         assert firmware.update_timeout(started) == 7200
         assert firmware.update_timeout(client.Task(uri="/rest/tasks/y")) == 60
 
+    def test_a_refused_profile_edit_powers_the_server_on_again(self) -> None:
+        node, profile = self.node_with_profile(power_on=True)
+        self.sim.operator.add_fault(
+            "/rest/server-profiles/*",
+            method="PUT",
+            status=400,
+            error_code="INVALID_FIRMWARE_BASELINE",
+            message="The firmware baseline is being deleted.",
+            times=1,
+        )
+
+        with pytest.raises(exception.DriverOperationError) as caught:
+            self.update(node, baseline=OLD)
+
+        assert "The firmware baseline is being deleted." in str(caught.value)
+        assert self.side.get(self.server_uri)["powerState"] == "On"
+        node.refresh()
+        assert profile_tasks.PENDING not in node.driver_internal_info
+
     def test_a_failed_install_fails_the_step_with_oneviews_message(self) -> None:
         node, _ = self.node_with_profile(
             traits=["CUSTOM_OV_FIRMWARE_SY_2024_04_01"],
