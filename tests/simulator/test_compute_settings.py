@@ -254,6 +254,16 @@ def test_bad_local_storage_is_refused_at_once(api: Api, storage: Doc, code: str)
     assert api.members("/rest/server-profiles?filter=\"name='raid-bad'\"") == []
 
 
+def test_bad_local_storage_or_firmware_in_a_template_is_refused(api: Api) -> None:
+    spt = template(api)
+    raid = {**spt, **_controller(_drive("a", "RAID6", 3))}
+    firmware = {**spt, "firmware": {**spt["firmware"], "firmwareInstallType": "Online"}}
+
+    error(api.call("PUT", spt["uri"], raid), 400, "INVALID_NUMBER_OF_PHYSICAL_DRIVES")
+    error(api.call("PUT", spt["uri"], firmware), 400, "INVALID_PARAMETER")
+    assert api.get(spt["uri"])["localStorage"]["controllers"] == []
+
+
 # -- firmware ------------------------------------------------------------------------
 
 OLD_SPP = "/rest/firmware-drivers/Service_Pack_for_Synergy_SY_2023_10_01"
