@@ -9,7 +9,8 @@ set -euo pipefail
 
 # MariaDB: a real database for Ironic and Neutron under concurrent writers (sqlite refuses them).
 # Redis: the coordination backend (tooz) of ironic-oneviewd (oneview_openstack/testing/redis.py).
-PACKAGES=(mariadb-server mariadb-client redis-server)
+# RabbitMQ: the message bus between Nova's services (oneview_openstack/testing/rabbitmq.py).
+PACKAGES=(mariadb-server mariadb-client redis-server rabbitmq-server)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
