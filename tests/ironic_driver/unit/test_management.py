@@ -504,3 +504,24 @@ class ManagementTestCase(OneViewTestCase):
         assert self._call(late, "get_boot_mode") == boot_modes.UEFI
         assert self.sim.operator.count("GET", "/rest/server-profiles/{id}") == 1
         assert self.sim.operator.count("GET", "/rest/server-profiles") == 0
+
+    def test_a_failed_profile_listing_falls_back_to_each_profile_for_a_while(self) -> None:
+        node, _ = self._node_with_ironic_profile()
+        self._call(node, "get_indicator_state", *self._uid(node))  # logged in
+        self.sim.operator.add_fault("/rest/server-profiles", method="GET", status=500)
+        self.sim.operator.clear_counters()
+
+        first = self._call(node, "get_boot_mode")
+        listings = self.sim.operator.count("GET", "/rest/server-profiles")  # with its retry
+        later = [self._call(node, "get_boot_mode") for _ in range(2)]
+
+        assert [first, *later] == [boot_modes.UEFI] * 3
+        assert self.sim.operator.count("GET", "/rest/server-profiles") == listings
+        assert self.sim.operator.count("GET", "/rest/server-profiles/{id}") == 3
+
+    def test_boot_mode_of_an_unreachable_appliance_is_a_connection_error(self) -> None:
+        node, _ = self._node_with_ironic_profile()
+        self.sim.operator.add_fault("/rest/*", drop_connection=True)
+
+        with pytest.raises(errors.OneViewConnectionError, match="reading the boot mode"):
+            self._call(node, "get_boot_mode")
