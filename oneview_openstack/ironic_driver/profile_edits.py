@@ -23,7 +23,8 @@ import dataclasses
 import logging
 from typing import Any
 
-from ironic.common import async_steps, exception
+from ironic.common import async_steps, exception, states
+from ironic.conductor import utils as manager_utils
 from ironic.conf import CONF
 from ironic.drivers.modules import deploy_utils
 
@@ -93,14 +94,26 @@ def submit(
     was_on = target.server.power_state is not client.PowerState.OFF
     with errors.translated(node, doing, target.settings.connection):
         profiles.power_off(task, target.ov, target.server)
-        profile = target.ov.server_profiles.get(target.profile.uri)  # eTag after power off
-        profile.data[section] = value
-        oneview_task = target.ov.server_profiles.update(profile, wait=False)
+        try:
+            profile = target.ov.server_profiles.get(target.profile.uri)  # eTag after power off
+            profile.data[section] = value
+            oneview_task = target.ov.server_profiles.update(profile, wait=False)
+        except client.OneViewError:
+            if was_on:  # refused: nothing changed, so the server runs again as it was
+                _power_on_again(task)
+            raise
     LOG.info("Node %s: %s through server profile %s", node.uuid, doing, profile.uri)
     details = {SECTION: section, PREVIOUS: previous, WAS_ON: was_on, **(data or {})}
     return profile_tasks.wait_for(
         task, oneview_task, kind=kind, timeout=float(CONF.oneview.task_timeout), data=details
     )
+
+
+def _power_on_again(task: Any) -> None:
+    try:
+        manager_utils.node_power_action(task, states.POWER_ON)
+    except exception.IronicException as error:
+        LOG.warning("Node %s: could not power the server on again: %s", task.node.uuid, error)
 
 
 def resume(task: Any, data: dict[str, Any]) -> str | None:

@@ -17,7 +17,7 @@ from ironic.conf import CONF
 from ironic.drivers.modules import deploy_utils
 
 from oneview_openstack import client
-from oneview_openstack.ironic_driver import bios, common, profile_tasks, profiles
+from oneview_openstack.ironic_driver import bios, common, errors, profile_tasks, profiles
 
 from .. import oneview_seed
 from ..oneview_seed import OneViewSide
@@ -326,3 +326,24 @@ class BIOSTestCase(ProfileStepTestCase):
         assert state == states.DEPLOYWAIT
         node.refresh()
         assert profile_tasks.pending(node)["operation"] == "deploy"
+
+    def test_a_profile_oneview_refuses_changes_nothing_and_the_server_runs_again(self) -> None:
+        node = self.cleaning_node()
+        with task_manager.acquire(self.context, node.uuid) as task:
+            manager_utils.node_power_action(task, states.POWER_ON)
+        before = self.profile(node)["bios"]
+        self.sim.operator.add_fault(
+            "/rest/server-profiles/*",
+            method="PUT",
+            status=400,
+            error_code="PROFILE_VALIDATION_FAILED",
+            message="The profile is not valid.",
+            times=1,
+        )
+
+        with pytest.raises(errors.OneViewError) as raised:
+            self.run_step(node, "apply_configuration", [{"name": "ProcTurbo", "value": "Disabled"}])
+
+        assert node.uuid in str(raised.value) and "The profile is not valid." in str(raised.value)
+        assert self.profile(node)["bios"] == before
+        assert self.side.get(self.server_uri)["powerState"] == "On"
