@@ -367,6 +367,28 @@ def _not_installed(
     )
 
 
+@profile_tasks.on_leftover(KIND)
+def _ended_late(task: Any, finished: client.Task, data: dict[str, Any]) -> None:
+    """OneView ended an install the step stopped waiting for (it timed out): the node
+    records what the server now runs, and the baseline if it was installed."""
+    node = task.node
+    cache_components(task)
+    if finished.is_success:
+        settings = common.parse_driver_info(node)
+        ov = common.get_client(settings)
+        with errors.translated(node, "reading the installed firmware", settings.connection):
+            baseline = ov.firmware_drivers.get(str(data["baseline_uri"]))
+        follow_baseline(task, baseline)
+        LOG.info(
+            "Node %s: OneView task %s installed firmware baseline %s after the step had "
+            "timed out; the node's components, trait and capability follow it",
+            node.uuid,
+            finished.uri,
+            baseline.version,
+        )
+    node.save()
+
+
 def follow_baseline(task: Any, baseline: client.FirmwareDriver) -> None:
     """The node's firmware trait and capability name *baseline* (other traits kept)."""
     node = task.node

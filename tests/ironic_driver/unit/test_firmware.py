@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from typing import Any
 from unittest import mock
 
@@ -297,6 +298,34 @@ class FirmwareTestCase(OneViewTestCase):
         assert self.server_versions() == versions
         assert node.traits.get_trait_names() == ["CUSTOM_OV_FIRMWARE_SY_2024_04_01"]
         assert common.node_capabilities(node)[facts.FIRMWARE_CAPABILITY] == NEW
+
+    def test_an_install_that_outlasts_the_timeout_is_recorded_when_oneview_ends_it(self) -> None:
+        node, _ = self.node_with_profile(
+            traits=["CUSTOM_OV_FIRMWARE_SY_2024_04_01"],
+            properties={"capabilities": "oneview_firmware_baseline:SY-2024.04.01"},
+        )
+        self.sim.operator.set_config(time_scale=0.012)  # the install takes ~2.4 s
+        self.update(node, baseline=OLD, force=True)
+        node.refresh()  # a wait shorter than the install (the timeout itself is tested above)
+        pending = node.driver_internal_info[profile_tasks.PENDING]
+        node.set_driver_internal_info(profile_tasks.PENDING, {**pending, "timeout": 0.5})
+        node.save()
+        time.sleep(0.6)
+
+        timed_out = profile_tasks.TaskPoller(self.manager, self.context).run()
+        node.refresh()
+        assert timed_out.handled == {"timed-out": [node.uuid]}
+        assert node.provision_state == states.CLEANFAIL and "still" in node.last_error
+        (leftover,) = profile_tasks.leftovers(node)
+        common.get_client(common.parse_driver_info(node)).tasks.wait(leftover["uri"])
+
+        profile_tasks.TaskPoller(self.manager, self.context).run()
+
+        node.refresh()
+        wanted = {c["name"]: c["componentVersion"] for c in self.baseline(OLD)["fwComponents"]}
+        assert self.components(node)["bios"] == wanted["System ROM"]
+        assert node.traits.get_trait_names() == ["CUSTOM_OV_FIRMWARE_SY_2023_10_01"]
+        assert profile_tasks.leftovers(node) == []
 
     def test_a_failed_service_update_puts_the_profiles_firmware_back(self) -> None:
         node, profile = self.node_with_profile(
