@@ -42,12 +42,16 @@ from typing import IO, Any
 
 import orjson
 
-from oneview_openstack.simulator.store import Change, Store
+from oneview_openstack.simulator.store import Change, Store, collection_of
 
 LOG = logging.getLogger(__name__)
 
 FORMAT = "oneview-simulator-state/1"
 COMPACT_EVERY = 20_000  # journal entries between two snapshots
+# Collections the bounded history prunes: a deleted document of theirs that the seed never
+# had is left out of the next snapshot (else each pruned task would stay there as a
+# "delete" line, and the state file would grow with the appliance's whole history).
+HISTORY = frozenset({"tasks", "alerts", "events"})
 
 
 class StateFileError(RuntimeError):
@@ -73,6 +77,7 @@ class StateFile:
         self._journal: IO[bytes] | None = None
         self._entries = 0  # journal entries since the last snapshot
         self._changed: set[str] = set()  # URIs that differ from the seed
+        self._seed_history: frozenset[str] = frozenset()  # the seed's tasks, alerts, events
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = _exclusive_lock(path)
 
@@ -86,6 +91,7 @@ class StateFile:
 
         Returns how many journal entries were replayed.
         """
+        self._note_seed_history()
         lines = _lines(self.path, tolerate_torn_end=False)
         header = next(lines, None)
         self._check_header(header)
@@ -140,6 +146,16 @@ class StateFile:
     def forget_changes(self) -> None:
         """The store went back to the seed (a reset): nothing differs any more."""
         self._changed.clear()
+        self._note_seed_history()
+
+    def _note_seed_history(self) -> None:
+        """Called while the store holds exactly the seed (start-up, reset)."""
+        store = self._store
+        self._seed_history = frozenset(doc["uri"] for name in HISTORY for doc in store.iter(name))
+
+    def _gone_for_good(self, uri: str) -> bool:
+        """A pruned history document the seed never had: the snapshot needs no line."""
+        return collection_of(uri) in HISTORY and uri not in self._seed_history
 
     def compact(self) -> None:
         """Write a snapshot of what differs from the seed, then empty the journal."""
@@ -148,12 +164,19 @@ class StateFile:
             handle.write(orjson.dumps([{"format": FORMAT, "seed": self._seed}]) + b"\n")
             for uri in sorted(self._changed):
                 doc = self._store.get(uri)
+                if doc is None and self._gone_for_good(uri):
+                    continue
                 entry = ["put", uri, doc] if doc is not None else ["delete", uri, None]
                 handle.write(orjson.dumps([entry]) + b"\n")
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, self.path)
         _fsync_directory(self.path.parent)
+        self._changed = {
+            uri
+            for uri in self._changed
+            if self._store.get(uri) is not None or not self._gone_for_good(uri)
+        }
         self._close_journal()
         with self.journal_path.open("wb") as journal:
             os.fsync(journal.fileno())

@@ -3,6 +3,9 @@ prunes them, and a task a client may still poll never is (simulator/history.py).
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -194,3 +197,30 @@ def _alert(appliance: Appliance, severity: str) -> dict[str, Any]:
     return activity.raise_alert(
         appliance, alert_type="test", description="alert", resource_uri=None, severity=severity
     )
+
+
+@pytest.mark.functional
+def test_pruned_tasks_stay_pruned_and_leave_the_state_file(
+    make_simulator: Callable[..., SimulatorHandle], tmp_path: Path
+) -> None:
+    state = tmp_path / "state.json"
+    sim = make_simulator(state_file=state)
+    api = Api(sim)
+    seed_oldest = api.get("/rest/tasks?start=0&count=1")["members"][0]["uri"]
+    sim.operator.set_config(task_history=3, task_grace=0)
+    created = []
+    for n in range(4):
+        body = {"type": "ethernet-networkV4", "name": f"kept-{n}", "vlanId": 3960 + n}
+        task = api.run("POST", "/rest/ethernet-networks", body | {"ethernetNetworkType": "Tagged"})
+        created.append(task["uri"])
+    gone = [uri for uri in created if api.call("GET", uri).status_code == 404]
+    assert gone  # the seed's tasks went first, then the oldest new ones
+
+    sim.restart()
+
+    after = Api(sim)
+    assert after.call("GET", seed_oldest).status_code == 404
+    assert all(after.call("GET", uri).status_code == 404 for uri in gone)
+    lines = [json.loads(line) for line in state.read_text().splitlines()[1:]]
+    assert not [entry for [entry] in lines if entry[1] in gone]  # no "delete" line each
+    assert after.get("/rest/tasks?count=1")["total"] <= 3
