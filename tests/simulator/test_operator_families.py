@@ -116,7 +116,8 @@ def test_an_interconnect_down_and_up(api: Api) -> None:
 
     assert down["status"] == "Critical"
     assert set(_ports(down).values()) == {"Unlinked"}
-    assert _statuses(api) == {"LI": "Warning", "US-Deploy": "Warning", "US-Tenants": "Warning",
+    # the LI is as bad as its worst uplink set: SAN-A had its only port there
+    assert _statuses(api) == {"LI": "Critical", "US-Deploy": "Warning", "US-Tenants": "Warning",
                               "US-SAN-A": "Critical", "US-SAN-B": "OK"}  # fmt: skip
     alert = [a for a in api.members("/rest/alerts") if a["resourceUri"] == ic["uri"]][0]
     assert (alert["severity"], alert["alertState"]) == ("Critical", "Active")
@@ -180,6 +181,10 @@ def test_a_client_sees_what_the_operator_did(sim: SimulatorHandle, version: int)
         201,
     )
     _link(api, ic.data, "Down", "Q2")
+    _link(api, oneview.interconnects.get_by_name("Frame1, interconnect 6").data, "Down")
+    frame = oneview.enclosures.get_by_name("Frame2")
+    status = {"resourceUri": frame.data["uri"], "status": "Disabled"}
+    _sim(api, "PUT", "/sim/resource-status", status)
 
     alerts = oneview.alerts.get_all(filter="alertState='Active'")
     seen_ic = oneview.interconnects.get_by_uri(ic.data["uri"]).data
@@ -190,7 +195,13 @@ def test_a_client_sees_what_the_operator_did(sim: SimulatorHandle, version: int)
     assert oneview.server_hardware.get_by_uri(blade.data["uri"]).data["status"] == "Warning"
     assert {a["resourceUri"] for a in alerts} >= {blade.data["uri"], ic.data["uri"]}
     assert (seen_ic["status"], _ports(seen_ic)["Q2"]) == ("Warning", "Unlinked")
-    assert {u["name"]: u["status"] for u in us}["US-Tenants"] == "Warning"
+    assert {u["name"]: u["status"] for u in us}["US-Tenants"] == "Critical"  # both sides down
+    li = oneview.logical_interconnects.get_by_uri(seen_ic["logicalInterconnectUri"]).data
+    assert li["status"] == "Critical"
+    assert oneview.enclosures.get_by_name("Frame2").data["status"] == "Disabled"
+    _link(api, ic.data, "Up", "Q2")
+    tenants = next(u for u in us if u["name"] == "US-Tenants")
+    assert oneview.uplink_sets.get_by_uri(tenants["uri"]).data["status"] == "Warning"
 
 
 @pytest.mark.parametrize("version", SDK_VERSIONS, ids=[f"api{v}" for v in SDK_VERSIONS])

@@ -44,17 +44,26 @@ def part(uri: str, field: str, key: str, value: Any, fault: Doc, normal: Doc) ->
 
 
 def effect_document(
-    alert_uri: str, affected: Iterable[str], parts: list[Doc], weights: Doc | None = None
+    alert_uri: str,
+    affected: Iterable[str],
+    parts: list[Doc],
+    weights: Doc | None = None,
+    li_floor: str | None = None,
 ) -> Doc:
     """``weights``: the severity the alert gives some affected resources when it is not
-    its own (an interconnect down leaves its redundant uplink set only Warning)."""
-    return {
+    its own (an interconnect down leaves its redundant uplink set only Warning);
+    ``li_floor``: for a link alert, the least it weighs on its logical interconnect (the
+    weights of link alerts are recomputed as links change, see ``links.reweigh``)."""
+    effect = {
         "uri": f"/{EFFECTS}{alert_uri}",
         "alertUri": alert_uri,
         "affected": list(dict.fromkeys(affected)),
         "parts": parts,
         "weights": dict(weights or {}),
     }
+    if li_floor is not None:
+        effect["liFloor"] = li_floor
+    return effect
 
 
 def worst(severities: Iterable[str]) -> str:
@@ -105,6 +114,7 @@ def raise_health_alert(
     also_affected: Iterable[str] = (),
     parts: list[Doc] | None = None,
     weights: Doc | None = None,
+    li_floor: str | None = None,
 ) -> Doc:
     """An Active alert (and its event) on ``resource_uri`` that weighs on its status."""
     event = activity.record_event(
@@ -126,7 +136,9 @@ def raise_health_alert(
     )
     alert = appliance.store.update(alert["uri"], {"healthCategory": health_category})
     appliance.store.put_internal(
-        effect_document(alert["uri"], [resource_uri, *also_affected], parts or [], weights)
+        effect_document(
+            alert["uri"], [resource_uri, *also_affected], parts or [], weights, li_floor
+        )
     )
     alert_state_changed(appliance, alert)
     return alert
@@ -142,8 +154,16 @@ def alert_state_changed(appliance: Appliance, alert: Doc) -> None:
     docs = {entry["uri"]: store.get(entry["uri"]) for entry in effect["parts"]}
     present = {uri: doc for uri, doc in docs.items() if doc is not None}
     changed = set(apply_parts(present, effect["parts"], active))
-    wanted = statuses(store.iter("alerts"), store.iter(EFFECTS), effect["affected"])
-    for uri, status in wanted.items():
+    refresh_statuses(appliance, effect["affected"], changed)
+
+
+def refresh_statuses(
+    appliance: Appliance, uris: Iterable[str], touched: Iterable[str] = ()
+) -> None:
+    """Recompute the status of ``uris``; ``touched`` documents changed in place."""
+    store = appliance.store
+    changed = set(touched)
+    for uri, status in statuses(store.iter("alerts"), store.iter(EFFECTS), uris).items():
         doc = store.get(uri)
         if doc is not None and (doc.get("status") != status or uri in changed):
             store.update(uri, {"status": status})

@@ -37,6 +37,7 @@ class Alert:
     also_affected: list[str] = field(default_factory=list)
     parts: list[Doc] = field(default_factory=list)
     state: str = "Active"
+    li_floor: str | None = None  # a link alert (see resources.links)
 
 
 def health_documents(documents: list[Doc], first_event: int) -> list[Doc]:
@@ -108,7 +109,9 @@ def _documents(alert: Alert, number: int, event_number: int, now: str) -> list[D
         doc["changeLog"] = [{"userEntered": False, "notes": "CLEARED", "username": "System",
                              "uri": None, "created": now}]  # fmt: skip
     affected = [resource["uri"], *alert.also_affected]
-    return [event, doc, health.effect_document(uri, affected, alert.parts)]
+    weights = {uri: alert.severity for uri in alert.also_affected} if alert.li_floor else {}
+    effect = health.effect_document(uri, affected, alert.parts, weights, alert.li_floor)
+    return [event, doc, effect]
 
 
 def _power_supply(enclosure: Doc) -> Alert:
@@ -198,6 +201,7 @@ def _port_down(
         f"Check the cable and the upstream switch port connected to port {port['portName']}.",
         also_affected=[uplink_set["uri"], uplink_set["logicalInterconnectUri"]],
         parts=[port_down_part(interconnect["uri"], port["portName"])],
+        li_floor="Warning",
     )
 
 
