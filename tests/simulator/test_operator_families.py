@@ -6,7 +6,8 @@ Each is checked over raw HTTP and as a client sees it (hpeOneView at 800/2400/46
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -219,3 +220,20 @@ def test_fail_the_next_task_of_one_resource(sim: SimulatorHandle, version: int) 
 
     assert "POWER_FAILED" in failed.value.msg  # the task error's message
     assert oneview.server_hardware.get_by_uri(other.data["uri"]).data["powerState"] == "On"
+
+
+def test_a_port_down_survives_a_restart_and_comes_back_up(
+    make_simulator: Callable[..., SimulatorHandle], tmp_path: Path
+) -> None:
+    sim = make_simulator(state_file=tmp_path / "state.json")
+    ic = Api(sim).named("interconnects", IC3)
+    _link(Api(sim), ic, "Down", "Q1")
+
+    sim.kill()
+    sim.start()
+
+    api = Api(sim)
+    assert _ports(api.get(ic["uri"]))["Q1"] == "Unlinked"
+    assert _statuses(api)["US-Deploy"] == "Warning"
+    up = _link(api, ic, "Up", "Q1")
+    assert (_ports(up)["Q1"], up["status"], _statuses(api)["US-Deploy"]) == ("Linked", "OK", "OK")
