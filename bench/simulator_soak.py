@@ -13,11 +13,18 @@ one, as with the original) deletes the network, as the original does. Every
 ``--list-every``-th network also lists every task (``count=-1``).
 
 Every ``--report-every`` seconds it prints the networks done and refused, the requests, the
-simulator's RSS (``/proc/PID/status``), the stored tasks, events and alerts, and the median
-and worst latency of the requests since the last line. A stalled simulator shows as lines
-that stop coming (the client waits up to 120 s per request) while its RSS grows.
+simulator's RSS (``/proc/PID/status``), the RSS grown per request since the last line, the
+stored tasks, events and alerts, and the median and worst latency of the requests since
+the last line. A stalled simulator shows as lines that stop coming (the client waits up to
+120 s per request) while its RSS grows.
+
+The history limits (``--task-history``, ``--task-grace``, ``--alert-history``,
+``--event-history``, ``--idle-timeout``; default: the appliance's) are set through
+``/sim/config`` before the run: with small ones the stored tasks, events and alerts level
+off, and so does the memory per request (simulator/history.py).
 
     python -m bench.simulator_soak [--networks 600] [--clients 8] [--report-every 10]
+        [--task-history 2000 --task-grace 5 --event-history 2000 --alert-history 2000]
 """
 
 from __future__ import annotations
@@ -105,6 +112,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients")
     parser.add_argument("--report-every", type=float, default=10.0, help="seconds")
     parser.add_argument("--list-every", type=int, default=10)
+    parser.add_argument("--task-history", type=int, help="tasks kept (default 50,000)")
+    parser.add_argument("--task-grace", type=float, help="seconds an ended task is kept")
+    parser.add_argument("--alert-history", type=int, help="alerts kept (default 75,000)")
+    parser.add_argument("--event-history", type=int, help="events kept (default 75,000)")
+    parser.add_argument("--idle-timeout", type=float, help="seconds a session may stay unused")
     parser.add_argument(
         "--keep-alive",
         action="store_true",
@@ -204,9 +216,19 @@ def _filter(name: str) -> str:
     return quote(f"\"name='{name}'\"")
 
 
+HISTORY = ("task_history", "task_grace", "alert_history", "event_history", "idle_timeout")
+
+
 def soak(sim: SimulatorHandle, args: argparse.Namespace) -> int:
     assert sim.pid is not None
     pid = sim.pid
+    limits = {name: getattr(args, name) for name in HISTORY if getattr(args, name) is not None}
+    if limits:
+        sim.operator.set_config(**limits)
+    print(
+        "settings:",
+        {name: sim.operator.config()[name] for name in HISTORY if name != "idle_timeout"},
+    )
     first = Client(sim, reconnect=False)
     first.login()
     _, page = first.call(
@@ -229,9 +251,10 @@ def soak(sim: SimulatorHandle, args: argparse.Namespace) -> int:
     for thread in threads:
         thread.start()
     print(
-        f"{'s':>5} {'networks':>8} {'refused':>7} {'requests':>8} {'RSS MB':>7} "
+        f"{'s':>5} {'networks':>8} {'refused':>7} {'requests':>8} {'RSS MB':>7} {'KB/req':>6} "
         f"{'tasks':>6} {'events':>6} {'alerts':>6} {'p50 ms':>7} {'max ms':>8}"
     )
+    last_rss, last_requests = rss_mb(pid), 0
     while any(thread.is_alive() for thread in threads):
         for thread in threads:
             thread.join(timeout=args.report_every / len(threads))
@@ -243,9 +266,12 @@ def soak(sim: SimulatorHandle, args: argparse.Namespace) -> int:
         }
         p50 = statistics.median(latencies) * 1000 if latencies else float("nan")
         worst = latencies[-1] * 1000 if latencies else float("nan")
+        rss, requests = rss_mb(pid), shared.requests
+        per_request = (rss - last_rss) * 1024 / max(requests - last_requests, 1)
+        last_rss, last_requests = rss, requests
         print(
             f"{time.perf_counter() - began:>5.0f} {shared.created:>8} {shared.refused:>7} "
-            f"{shared.requests:>8} {rss_mb(pid):>7.0f} {counts['tasks']:>6} "
+            f"{requests:>8} {rss:>7.0f} {per_request:>6.2f} {counts['tasks']:>6} "
             f"{counts['events']:>6} {counts['alerts']:>6} {p50:>7.1f} {worst:>8.1f}",
             flush=True,
         )
