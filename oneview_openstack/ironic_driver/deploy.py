@@ -3,17 +3,22 @@
 ``oneview-direct`` is Ironic's agent (``direct``) deploy and ``oneview-ramdisk`` its ``ramdisk``
 deploy, with the profile lifecycle of :mod:`profiles` around them:
 
-- ``prepare`` (deploying) and ``prepare_cleaning`` apply a profile made from the node's template
-  to the node's server before the server is powered or booted (OneView sets the boot order and
-  connections through the profile); a rebuild or a retry reuses the profile already applied;
+- the deploy step ``apply_server_profile`` (priority 110, before ``deploy`` boots the agent)
+  and ``prepare_cleaning`` start applying a profile made from the node's template to the
+  node's server, powered off first (OneView sets the boot order and connections through the
+  profile), and return DEPLOYWAIT / CLEANWAIT: OneView's task is waited for by the task
+  poller of :mod:`profile_tasks`, not under the node's lock. When it succeeded, a deploy
+  checks the profile's compliance and firmware and resumes; cleaning boots the agent (the
+  parent's ``prepare_cleaning``). A rebuild or a retry reuses the profile already applied;
 - ``tear_down_cleaning`` removes it, and so does ``tear_down`` when no automated cleaning
-  follows (otherwise cleaning runs on the same profile and removes it at the end);
-- ``validate`` refuses a deploy whose instance requires a firmware baseline the node's template
-  does not install, or another boot mode than the template's; ``prepare`` also refuses a
-  profile no longer compliant with its template (see :mod:`requirements`);
-- once the profile is applied, Ironic's record of the node's boot mode is the profile's, so
-  the boot interface's ``prepare_ramdisk`` (PXE config, boot mode sync) works in the mode the
-  server boots in (see :mod:`boot_devices`).
+  follows (otherwise cleaning runs on the same profile and removes it at the end); a profile
+  OneView is still applying (an abort) is removed once OneView's task ended;
+- ``validate`` is offline (the node's settings); the step refuses a deploy whose instance
+  requires a firmware baseline the node's template does not install, or another boot mode
+  than the template's, and a profile no longer compliant (see :mod:`requirements`);
+- ``prepare`` records the template's boot mode as the node's, so the boot interface's
+  ``prepare_ramdisk`` (PXE config, boot mode sync) works in the mode the server will boot in
+  (see :mod:`boot_devices`).
 
 Ironic tells a ramdisk deploy by the deploy interface's *name* (``deploy_utils.
 is_ramdisk_deploy``: ``== 'ramdisk'``, an "anti-pattern" by Ironic's own FIXME): the boot
