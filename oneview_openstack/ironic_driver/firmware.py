@@ -179,7 +179,7 @@ def _send(
 
 
 def find_baseline(node: Any, ov: client.OneViewClient, wanted: Any) -> client.FirmwareDriver:
-    """The baseline *wanted* names (URI, id, version, short name or trait).
+    """The baseline *wanted* names (URI, id, version, short name, name or trait).
 
     :raises: InvalidParameterValue naming the value and the baselines the appliance has.
     """
@@ -189,7 +189,12 @@ def find_baseline(node: Any, ov: client.OneViewClient, wanted: Any) -> client.Fi
             f"{wanted!r}; allowed: a firmware baseline's URI, id, version or short name."
         )
     baselines = list(ov.firmware_drivers.list())
-    found = [b for b in baselines if requirements.baseline_matches(wanted.strip(), b)]
+    text = wanted.strip()
+    found = [
+        b
+        for b in baselines
+        if requirements.baseline_matches(text, b) or (b.name or "").lower() == text.lower()
+    ]
     if len(found) == 1:
         return found[0]
     known = ", ".join(f"{b.version or b.id} ({b.uri})" for b in baselines) or "none"

@@ -137,6 +137,28 @@ class FirmwareTestCase(OneViewTestCase):
         assert self.side.get(profile)["firmware"] == before["firmware"]
         assert self.side.get(profile)["eTag"] == before["eTag"]
 
+    def test_a_name_several_baselines_have_is_refused_naming_them(self) -> None:
+        node, _ = self.node_with_profile()
+
+        with pytest.raises(exception.InvalidParameterValue, match="several") as caught:
+            self.update(node, baseline="Service Pack for Synergy")
+
+        assert self.baseline(OLD)["uri"] in str(caught.value)
+        assert self.baseline(NEW)["uri"] in str(caught.value)
+
+    def test_a_baseline_is_found_by_its_uri_id_short_name_or_trait(self) -> None:
+        node, _ = self.node_with_profile()
+        doc = self.baseline(OLD)
+        ov = common.get_client(common.parse_driver_info(node))
+
+        for name in (
+            doc["uri"],
+            doc["uuid"],
+            doc["baselineShortName"],
+            "custom_ov_firmware_sy_2023_10_01",
+        ):
+            assert firmware.find_baseline(node, ov, name).uri == doc["uri"], name
+
     def test_a_baseline_of_the_other_platform_is_refused(self) -> None:
         node, profile = self.node_with_profile(power_on=True)
         before = self.side.get(profile)
