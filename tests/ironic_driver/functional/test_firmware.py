@@ -174,7 +174,9 @@ def test_a_failed_install_fails_cleaning_with_oneviews_message(fw: Firmware) -> 
     assert firmware_traits(node) == ["CUSTOM_OV_FIRMWARE_SY_2024_04_01"]
 
 
-def test_a_service_step_updates_an_active_node(fw: Firmware) -> None:
+def test_service_steps_update_an_active_node_or_fail_with_oneviews_message(
+    fw: Firmware,
+) -> None:
     with ImageServer(IMAGE_BYTES) as image:
         move_node(fw.baremetal, fw.node.id, "provide", timeout=90)
         fw.baremetal.update_node(
@@ -196,3 +198,18 @@ def test_a_service_step_updates_an_active_node(fw: Firmware) -> None:
     assert fw.ironic_versions()["bios"] == server["System ROM"]
     assert firmware_traits(node) == ["CUSTOM_OV_FIRMWARE_SY_2023_10_01"]
     assert fw.side.get(fw.server_uri)["powerState"] == "On", "the instance runs again"
+
+    fw.lab.sim.operator.fail_next_task(
+        "FIRMWARE_UPDATE_FAILED",
+        "The iLO component could not be flashed.",
+        name="Update",
+        resource_category="server-profiles",
+    )
+    recorded = fw.ironic_versions()
+
+    failed = fw.service(baseline=NEW)
+
+    assert failed.provision_state == "service failed"
+    assert "The iLO component could not be flashed." in failed.last_error
+    assert fw.ironic_versions() == recorded
+    assert firmware_traits(failed) == ["CUSTOM_OV_FIRMWARE_SY_2023_10_01"]
