@@ -221,7 +221,10 @@ class PowerTestCase(OneViewTestCase):
     def test_power_allowed_on_a_server_carrying_ironics_profile(self) -> None:
         server_uri = self.seed.server(seed.BLADE)
         profile = self.side.create_profile(self.seed.template(seed.TEMPLATE), server_uri, "ir")
-        node = self.create_oneview_node(driver_info={"applied_server_profile_uri": profile})
+        node = self.create_oneview_node(
+            driver_info={"applied_server_profile_uri": profile},  # an older release's record
+            driver_internal_info={"applied_server_profile_uri": profile},
+        )
 
         self._set(node, states.POWER_ON)
 
