@@ -6,7 +6,7 @@ firmware baseline (a Service Pack, ``/rest/firmware-drivers/{id}``) and OneView 
 ``firmwareInstallType``, ``firmwareActivationType``). So:
 
 - ``update`` (a clean step and a service step) takes a *baseline* (its URI, id, version such
-  as ``SY-2024.04.01``, short name, or ``CUSTOM_OV_FIRMWARE_*`` trait), an optional
+  as ``SY-2024.04.01``, short name, name or ``CUSTOM_OV_FIRMWARE_*`` trait), an optional
   ``firmware_install_type`` and ``force``; it sets the firmware section of the profile
   Ironic applied to the node (cleaning applies one; a deployed node has one) and returns the
   wait state while OneView installs it (:mod:`profile_tasks`). The offline install type (the
@@ -54,8 +54,8 @@ INSTALL_TIME_MARGIN = 2.0  # the timeout: twice the duration OneView announces
 UPDATE_ARGSINFO = {
     "baseline": {
         "description": "The firmware baseline (Service Pack) to install: its URI "
-        "(/rest/firmware-drivers/<id>), id, version (e.g. SY-2024.04.01), short name or "
-        "CUSTOM_OV_FIRMWARE_* trait.",
+        "(/rest/firmware-drivers/<id>), id, version (e.g. SY-2024.04.01), short name, name "
+        "(when only one baseline has it) or CUSTOM_OV_FIRMWARE_* trait.",
         "required": True,
     },
     "firmware_install_type": {
