@@ -113,8 +113,7 @@ class OneViewBIOS(base.BIOSInterface):
         with errors.translated(node, doing, settings.connection):
             server = ov.server_hardware.get(settings.server_hardware_uri)
             try:
-                # the client has no accessor for /bios yet
-                current = ov.server_hardware._get_json(f"{server.uri}/bios")
+                current = ov.server_hardware.bios(server)
             except client.NotFound as error:
                 raise exception.UnsupportedDriverExtension(
                     driver=node.driver, extension=f"BIOS settings of {server.uri}: {error}"

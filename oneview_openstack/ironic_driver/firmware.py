@@ -452,10 +452,8 @@ def cache_components(task: Any) -> None:
     node = task.node
     settings = common.parse_driver_info(node)
     ov = common.get_client(settings)
-    uri = f"{settings.server_hardware_uri}/firmware"
     with errors.translated(node, "reading the firmware inventory", settings.connection):
-        # the client has no typed call for this sub-resource yet
-        inventory = ov.server_hardware._get_json(uri) or {}
+        inventory = ov.server_hardware.firmware(settings.server_hardware_uri)
     found = ironic_components(inventory)
     if not found:
         raise exception.UnsupportedDriverExtension(

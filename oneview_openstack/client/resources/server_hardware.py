@@ -269,6 +269,19 @@ class ServerHardwareManager(ResourceManager[ServerHardware]):
         body = self._get_json(f"{self.uri(ref)}/environmentalConfiguration")
         return dict(body) if isinstance(body, dict) else {}
 
+    def bios(self, ref: Ref) -> dict[str, Any]:
+        """The server's current BIOS (``GET .../bios``): ``settings``, a list of
+        ``{id, value}`` (ids of the server hardware type's ``biosSettings``), with
+        ``romVersion`` and ``bootMode``."""
+        body = self._get_json(f"{self.uri(ref)}/bios")
+        return dict(body) if isinstance(body, dict) else {}
+
+    def firmware(self, ref: Ref) -> dict[str, Any]:
+        """The server's firmware inventory (``GET .../firmware``): ``components`` with
+        ``componentName``, ``componentVersion``, ``componentLocation``..."""
+        body = self._get_json(f"{self.uri(ref)}/firmware")
+        return dict(body) if isinstance(body, dict) else {}
+
     def local_storage(self, ref: Ref) -> dict[str, Any]:
         """What the server's storage controllers report (``GET .../localStorage``).
 
