@@ -32,3 +32,24 @@ def test_one_time_boot_reads_back_what_was_set(client: OneViewClient):
     client.server_hardware.set_one_time_boot(server, OneTimeBoot.NETWORK)
 
     assert client.server_hardware.get(server).one_time_boot == OneTimeBoot.NETWORK
+
+
+def test_bios_and_firmware_read_the_servers_current_settings_and_versions(
+    client: OneViewClient,
+):
+    server = client.server_hardware.get_by_name("Frame1, bay 3")
+    hardware_type = client.server_hardware_types.get(server.server_hardware_type_uri or "")
+    known = {setting["id"] for setting in hardware_type.get("biosSettings") or []}
+
+    bios = client.server_hardware.bios(server)
+    firmware = client.server_hardware.firmware(server)
+
+    assert bios["settings"] and {item["id"] for item in bios["settings"]} <= known
+    names = {component["componentName"] for component in firmware["components"]}
+    assert "System ROM" in names  # Ironic's "bios" component
+    assert all(component["componentVersion"] for component in firmware["components"])
+
+
+def test_bios_of_an_unknown_server_is_not_found(client: OneViewClient):
+    with pytest.raises(NotFound):
+        client.server_hardware.bios("00000000-0000-0000-0000-000000000000")
