@@ -93,3 +93,48 @@ def test_two_runs_at_once_make_one_node_per_server(
     assert len(nodes) == FREE_SERVERS
     for node in nodes:
         assert len(list(baremetal.ports(node_id=node.id))) == 2
+
+
+def test_a_virtual_mac_template_enrolls_with_the_hardware_macs(
+    ov: client.OneViewClient, ironic: IronicService, sim: SimulatorHandle
+) -> None:
+    baremetal = ironic.connection().baremetal
+    rest = sim.rest()
+    template = ov.server_profile_templates.find_by_name(TEMPLATE)
+    assert template is not None
+    body = rest.call("GET", template.uri).json()
+    body["macType"] = "Virtual"
+    edited = rest.call("PUT", template.uri, body)
+    if edited.status_code == 202:
+        assert rest.wait_task(edited.json()["uri"])["taskState"] == "Completed"
+    server = next(s for s in ov.server_hardware.list() if s.name == "Frame1, bay 1")
+
+    outcomes = enrollment.enroll(
+        ov, baremetal, TEMPLATE, enrollment.Selection(servers=(server.uri,))
+    )
+
+    assert [(o.result, o.ports) for o in outcomes] == [(Result.CREATED, 2)]
+    ports = baremetal.ports(details=True, node_id=enrollment.spec.node_uuid(server))
+    assert {(p.extra["oneview_port_id"], p.address) for p in ports} == {
+        (port_id, (server.mac_for_port_id(port_id) or "").lower())
+        for port_id in ("Mezz 3:1-a", "Mezz 3:2-a")
+    }
+
+
+def test_a_user_defined_mac_template_is_refused_before_any_node(
+    ov: client.OneViewClient, ironic: IronicService, sim: SimulatorHandle
+) -> None:
+    baremetal = ironic.connection().baremetal
+    rest = sim.rest()
+    template = ov.server_profile_templates.find_by_name(TEMPLATE)
+    assert template is not None
+    body = rest.call("GET", template.uri).json()
+    body["macType"] = "UserDefined"
+    edited = rest.call("PUT", template.uri, body)
+    if edited.status_code == 202:
+        assert rest.wait_task(edited.json()["uri"])["taskState"] == "Completed"
+
+    with pytest.raises(enrollment.EnrollmentError, match="macType 'UserDefined'"):
+        enrollment.enroll(ov, baremetal, TEMPLATE)
+
+    assert list(baremetal.nodes(driver="oneview")) == []
