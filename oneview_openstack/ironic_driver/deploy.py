@@ -95,6 +95,10 @@ class OneViewDeployMixin:
         """Ironic's record of the boot mode follows the template's (the profile applied by
         :meth:`apply_server_profile` will carry it), then the parent's preparation."""
         if task.node.provision_state == states.DEPLOYING:
+            try:
+                profiles.wait_for_removals(task, "preparing the deployment")
+            except errors.OneViewError as error:
+                raise exception.InstanceDeployFailure(str(error)) from error
             template = _template(task, exception.InstanceDeployFailure)
             boot_devices.follow_profile_boot_mode(task, template)
         super().prepare(task)  # type: ignore[misc]

@@ -209,6 +209,12 @@ def in_background(
     node.save()
 
 
+def settle_leftovers(task: Any, found: Mapping[str, client.Task]) -> list[str]:
+    """Run the :func:`on_leftover` handlers of the leftovers ended in *found* (the caller
+    holds the node's lock and read their tasks); the outcomes."""
+    return NodeTasks(task, found).settle_leftovers()
+
+
 def _add_leftover(node: Any, entry: dict[str, Any], why: str) -> None:
     entry = {**entry, "why": why}
     node.set_driver_internal_info(LEFTOVERS, [*leftovers(node), entry])
@@ -348,7 +354,7 @@ class NodeTasks:
         self.found = found
 
     def settle(self) -> list[str]:
-        outcomes = self._settle_leftovers()
+        outcomes = self.settle_leftovers()
         entry = pending(self.node)
         if entry is None:
             return outcomes
@@ -364,7 +370,7 @@ class NodeTasks:
             return client.Task.completed(entry.get("resource"))
         return self.found.get(uri)
 
-    def _settle_leftovers(self) -> list[str]:
+    def settle_leftovers(self) -> list[str]:
         """Run the handlers of the leftovers OneView ended; a handler may add new ones."""
         settled, outcomes = [], []
         for entry in leftovers(self.node):

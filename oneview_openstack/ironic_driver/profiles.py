@@ -212,6 +212,31 @@ def removal_ended(task: Any, finished: client.Task, data: dict[str, Any]) -> Non
     )
 
 
+def wait_for_removals(task: Any, doing: str) -> None:
+    """Wait for the removals of the node's earlier profile still running (a deploy right
+    after cleaning): until OneView ended them, the server carries a profile the node no
+    longer records, which the boot interface's preparation would take for a user's.
+
+    This waits under the node's lock, but only in that narrow case, and a DELETE is short.
+    """
+    node = task.node
+    removals = [e for e in profile_tasks.leftovers(node) if e.get("kind") == REMOVE]
+    if not removals:
+        return
+    settings = common.parse_driver_info(node)
+    ov = common.get_client(settings)
+    found: dict[str, client.Task] = {}
+    with errors.translated(node, doing, settings.connection):
+        for entry in removals:
+            uri = str(entry.get("uri") or "")
+            LOG.info("Node %s: waiting for the removal of its earlier profile (%s)", node.uuid, uri)
+            try:
+                found[uri] = ov.tasks.wait(uri, timeout=float(CONF.oneview.task_timeout))
+            except client.TaskFailed as failure:
+                found[uri] = failure.task or ov.tasks.get(uri)
+    profile_tasks.settle_leftovers(task, found)
+
+
 def _remove_own_profile(task: Any, uri: str | None, *, force: bool) -> None:
     """Start deleting *uri* in the background if it is an Ironic profile of this node."""
     node = task.node

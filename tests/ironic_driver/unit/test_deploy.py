@@ -351,6 +351,25 @@ class DeployTestCase(OneViewTestCase):
         assert "resumed" in report.handled
         assert self.carried_profile() == self.recorded(node) is not None
 
+    def test_a_deploy_right_after_cleaning_waits_for_the_profile_removal(self) -> None:
+        self.sim.operator.set_config(time_scale=0.01)
+        node = self.node_in(states.CLEANING)
+        self.prepare_cleaning(node)
+        self.poll_until_settled(node)
+        with task_manager.acquire(self.context, node.uuid) as task:
+            task.driver.deploy.tear_down_cleaning(task)
+        node.refresh()
+        assert [e["kind"] for e in profile_tasks.leftovers(node)] == [profiles.REMOVE]
+        node.provision_state = states.DEPLOYING
+        node.save()
+
+        with task_manager.acquire(self.context, node.uuid) as task:
+            task.driver.deploy.prepare(task)
+
+        node.refresh()
+        assert profile_tasks.leftovers(node) == []
+        assert self.carried_profile() is None, "the boot preparation sees a free server"
+
     # -- helpers ----------------------------------------------------------------------
 
     def apply_step(self, node: Any) -> str | None:
