@@ -285,7 +285,7 @@ def test_network_boot_through_clean_deploy_and_undeploy(
         assert instance.files == []  # prepare_instance removed the PXE config: disk boot
         assert pxe.files() == []
         profile_uri = pxe.server()["serverProfileUri"]
-        assert active.driver_info["applied_server_profile_uri"] == profile_uri
+        assert active.driver_internal_info["applied_server_profile_uri"] == profile_uri
         profile = pxe.side.get(profile_uri)
         assert profile["serverProfileTemplateUri"] == pxe.template_uri
         assert profile["boot"]["order"][0] == "HardDisk"
