@@ -219,6 +219,9 @@ class DynamicAllocation:
             )
             return
         self.report.listings += 1
+        for node, _settings in group:
+            if common.APPLIED_PROFILE in node.driver_info:
+                self._move_legacy_record(node.uuid, ov)
         for node, settings in group:
             server = snapshot.get(settings.server_hardware_uri)
             if server is None:
@@ -244,6 +247,18 @@ class DynamicAllocation:
             LOG.debug("Node %s is busy or gone; next period", node_uuid)
         except Exception:
             LOG.exception("Node %s: the OneView dynamic allocation task failed", node_uuid)
+
+    def _move_legacy_record(self, node_uuid: str, ov: client.OneViewClient) -> None:
+        """An older release's ``driver_info`` ownership record: moved if OneView confirms
+        it (see :func:`profiles.adopt_legacy_record`), dropped otherwise; once per node."""
+        try:
+            with task_manager.acquire(self.context, node_uuid, purpose=PURPOSE) as task:
+                profiles.adopt_legacy_record(task.node, ov)
+            self.report.actions.setdefault("legacy record", []).append(node_uuid)
+        except (exception.NodeLocked, exception.NodeNotFound):
+            LOG.debug("Node %s is busy or gone; its record moves next period", node_uuid)
+        except Exception:
+            LOG.exception("Node %s: moving its driver_info ownership record failed", node_uuid)
 
 
 def _by_connection(

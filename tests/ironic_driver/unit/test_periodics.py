@@ -39,6 +39,7 @@ def server(profile: str | None) -> client.ServerHardware:
 
 
 CLAIMED_INFO = {CLAIMED: {"reason": CLAIM_REASON, "profile": THEIRS}}
+LOST_OURS = {common.APPLIED_PROFILE: OURS, profiles.PROFILE_LOST: {"reason": "x"}}
 
 DECISIONS = [
     # (node, server's profile, action)
@@ -65,8 +66,8 @@ DECISIONS = [
     (view(states.ACTIVE, internal={common.APPLIED_PROFILE: OURS}), None, Action.FLAG_LOST),
     (view(states.ACTIVE, internal={common.APPLIED_PROFILE: OURS}), THEIRS,
      Action.FLAG_LOST),
-    (view(states.ACTIVE, internal={common.APPLIED_PROFILE: OURS, profiles.PROFILE_LOST: {"reason": "x"}}), None, None),
-    (view(states.ACTIVE, internal={common.APPLIED_PROFILE: OURS, profiles.PROFILE_LOST: {"reason": "x"}}), OURS, Action.CLEAR_LOST),
+    (view(states.ACTIVE, internal=LOST_OURS), None, None),
+    (view(states.ACTIVE, internal=LOST_OURS), OURS, Action.CLEAR_LOST),
     (view(states.ACTIVE), THEIRS, None),  # deployed without a profile (another deploy)
     (view(states.DEPLOYING), THEIRS, None),
 ]  # fmt: skip
@@ -231,6 +232,39 @@ class PeriodTestCase(OneViewTestCase):
 
         node.refresh()
         assert (node.provision_state, node.maintenance) == (states.AVAILABLE, False)
+
+    # -- nodes upgraded from the driver_info ownership record ------------------------
+
+    def test_an_upgraded_nodes_own_record_moves_to_driver_internal_info(self) -> None:
+        node = self.node_on(oneview_seed.BLADE, states.ACTIVE)
+        with task_manager.acquire(self.context, node.uuid) as task:
+            profile = profiles.allocate(task)
+            task.node.del_driver_internal_info(common.APPLIED_PROFILE)  # the old layout
+            task.node.driver_info = {**task.node.driver_info, common.APPLIED_PROFILE: profile.uri}
+            task.node.save()
+
+        report = self.run_period()
+
+        node.refresh()
+        assert common.APPLIED_PROFILE not in node.driver_info
+        assert common.applied_profile_uri(node) == profile.uri
+        assert report.actions == {"legacy record": [node.uuid]}, "not flagged as lost"
+        assert not node.maintenance
+
+    def test_a_forged_record_of_a_users_profile_is_dropped_and_the_node_taken(self) -> None:
+        blade = self.seed.server(oneview_seed.BLADE)
+        node = self.node_on(oneview_seed.BLADE, states.AVAILABLE)
+        theirs = self.sim.operator.apply_foreign_profile(blade, "sap-2")["serverProfileUri"]
+        node.driver_info = {**node.driver_info, common.APPLIED_PROFILE: theirs}
+        node.save()
+
+        report = self.run_period()
+
+        node.refresh()
+        assert common.APPLIED_PROFILE not in node.driver_info
+        assert common.applied_profile_uri(node) is None
+        assert report.actions["take"] == [node.uuid]
+        assert self.side.get(blade)["serverProfileUri"] == theirs
 
     # -- active nodes -----------------------------------------------------------------
 
