@@ -75,7 +75,7 @@ class Ctx:
             raise ApiError(
                 400,
                 "INVALID_JSON_DATA_TYPE",
-                "The request body must be a JSON object.",
+                "Invalid JSON data type.",  # an appliance's words (doc/simulator.md)
                 details=f"{self.method} {self.path} expects a JSON object body.",
             )
         return self.body

@@ -148,3 +148,21 @@ def test_a_logical_enclosure_hosting_profiles_fails_its_delete_task(api: Api) ->
         "Unable to delete this logical enclosure because it is hosting active server profiles."
     )
     assert api.get(prod["uri"])["state"] == prod["state"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/rest/scopes", ["not", "an", "object"]),
+        ("POST", "/rest/users", [7]),
+        ("POST", "/rest/users/Administrator/roles", {"roleName": "Read only"}),
+    ],
+)
+def test_a_body_of_the_wrong_json_type_gets_the_appliance_words(
+    api: Api, method: str, path: str, body: Any
+) -> None:
+    """HPE's OVF292/OVF5514 data: 400 INVALID_JSON_DATA_TYPE "Invalid JSON data type."."""
+    refused = error(api.call(method, path, body), 400, "INVALID_JSON_DATA_TYPE")
+
+    assert refused["message"] == "Invalid JSON data type."
+    assert refused["details"]

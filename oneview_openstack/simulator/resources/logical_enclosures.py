@@ -378,8 +378,8 @@ def update_script(ctx: Ctx) -> Reply:
     if not isinstance(script, str):
         raise bad_request(
             "INVALID_JSON_DATA_TYPE",
-            "The configuration script must be a JSON string.",
-            details=f"Got {type(ctx.body).__name__}.",
+            "Invalid JSON data type.",
+            details=f"The configuration script is a JSON string; got {type(ctx.body).__name__}.",
         )
     ctx.appliance.store.put_internal({"uri": _script_uri(current["uri"]), "script": script})
     return _start_change(

@@ -151,7 +151,9 @@ def _check_password(password: Any) -> str:
 
 def _create_one(ctx: Ctx, body: Any) -> Doc:
     if not isinstance(body, dict):
-        raise bad_request("INVALID_JSON_DATA_TYPE", "Each user must be a JSON object.")
+        raise bad_request(
+            "INVALID_JSON_DATA_TYPE", "Invalid JSON data type.", details="Each user is an object."
+        )
     appliance = ctx.appliance
     name = body.get("userName")
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.@-]{1,39}", name):
@@ -376,8 +378,8 @@ def _names_in(body: Any) -> list[Any]:
     if not isinstance(body, list):
         raise bad_request(
             "INVALID_JSON_DATA_TYPE",
-            "The body must be a list of roles.",
-            details='Example: [{"roleName": "Read only"}].',
+            "Invalid JSON data type.",
+            details='The body is a list of roles, e.g. [{"roleName": "Read only"}].',
         )
     return [e.get("roleName") if isinstance(e, dict) else e for e in body]
 
