@@ -166,3 +166,15 @@ def test_a_body_of_the_wrong_json_type_gets_the_appliance_words(
 
     assert refused["message"] == "Invalid JSON data type."
     assert refused["details"]
+
+
+@pytest.mark.parametrize("name", ["1st-user", "dotted.name", "at@domain", "x" * 40, ""])
+def test_a_user_name_outside_the_documented_pattern_is_refused(api: Api, name: str) -> None:
+    """The REST API reference: a letter first, then letters, digits, '_' or '-'; 39 at most."""
+    body = {"userName": name, "password": "long-enough-1"}
+    body["permissions"] = [{"roleName": "Read only"}]
+
+    refused = error(api.call("POST", "/rest/users", body), 400, "INVALID_USER_NAME")
+
+    assert repr(name) in refused["message"]
+    assert name not in {user["userName"] for user in api.get("/rest/users")["members"]}

@@ -35,6 +35,8 @@ Doc = dict[str, Any]
 USERS = "/rest/users"
 PROFILE_FIELDS = ("fullName", "emailAddress", "officePhone", "mobilePhone", "enabled")
 LOGINS = "/rest/_logins/local"
+# The REST API reference's pattern for userName (users, UserV2): maxLength 39.
+USER_NAME = r"[A-Za-z][A-Za-z0-9_-]{0,38}"
 
 
 def _put_login(appliance: Appliance, user: User) -> None:
@@ -156,11 +158,11 @@ def _create_one(ctx: Ctx, body: Any) -> Doc:
         )
     appliance = ctx.appliance
     name = body.get("userName")
-    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.@-]{1,39}", name):
+    if not isinstance(name, str) or not re.fullmatch(USER_NAME, name):
         raise bad_request(
             "INVALID_USER_NAME",
             f"The user name {name!r} is not valid.",
-            details="1 to 39 letters, digits, '_', '.', '@' or '-'.",
+            details="1 to 39 characters: a letter first, then letters, digits, '_' or '-'.",
         )
     if appliance.sessions.user(name) is not None:
         raise ApiError(
