@@ -178,3 +178,17 @@ def test_a_user_name_outside_the_documented_pattern_is_refused(api: Api, name: s
 
     assert repr(name) in refused["message"]
     assert name not in {user["userName"] for user in api.get("/rest/users")["members"]}
+
+
+@pytest.mark.parametrize(
+    "password", ["short-7", "x" * 41, "with space", "semi;colon1", "a/slash-1"]
+)
+def test_a_password_outside_the_documented_rule_is_refused(api: Api, password: str) -> None:
+    """The REST API reference: 8 to 40 characters, none of < > ; , " ' & \\ / | + : = or space."""
+    body = {"userName": "codes-pw", "password": password}
+    body["permissions"] = [{"roleName": "Read only"}]
+
+    refused = error(api.call("POST", "/rest/users", body), 400, "PASSWORD_INVALID")
+
+    assert password not in str(refused)  # never echoed
+    assert api.call("GET", "/rest/users/codes-pw").status_code == 404

@@ -37,6 +37,7 @@ PROFILE_FIELDS = ("fullName", "emailAddress", "officePhone", "mobilePhone", "ena
 LOGINS = "/rest/_logins/local"
 # The REST API reference's pattern for userName (users, UserV2): maxLength 39.
 USER_NAME = r"[A-Za-z][A-Za-z0-9_-]{0,38}"
+LOGIN_KEY_RULE = r"""[^<>;,"'&\\/|+:= ]{8,40}"""  # the reference's pattern and lengths
 
 
 def _put_login(appliance: Appliance, user: User) -> None:
@@ -142,11 +143,13 @@ def _login_role(roles: list[str]) -> Role:
 
 
 def _check_password(password: Any) -> str:
-    if not isinstance(password, str) or len(password) < 8:
+    """The REST API reference's rule: 8 to 40 characters, none of ``<>;,"'&\\/|+:=`` or space."""
+    if not isinstance(password, str) or not re.fullmatch(LOGIN_KEY_RULE, password):
         raise bad_request(
             "PASSWORD_INVALID",
             "The password does not meet the appliance's requirements.",
-            details="A password has at least 8 characters.",
+            details="A password has 8 to 40 characters, none of < > ; , \" ' & \\ / | + : = "
+            "or a space.",
         )
     return password
 
