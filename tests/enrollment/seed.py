@@ -108,6 +108,8 @@ def rack_server(adapters: bool = True) -> client.ServerHardware:
                 for (location, slot), macs in RACK_ADAPTERS.items()
             ]
         }
+    else:  # OneView could not read the adapters from the iLO
+        doc["portMap"] = None
     return client.ServerHardware(doc)
 
 

@@ -90,8 +90,9 @@ def server_problems(docs: list[Doc]) -> list[str]:
         if sht["model"] != sh["model"]:
             problems.append(f"{name}: model {sh['model']} but its type is {sht['model']}")
         if sh["locationUri"] is None:
-            if sh["portMap"] is not None or sh["serverGroupUri"] is not None:
-                problems.append(f"{name}: rack server with a port map or group")
+            if sh["serverGroupUri"] is not None:
+                problems.append(f"{name}: rack server in an enclosure group")
+            problems += _rack_port_map_problems(sh, sht)
             continue
         enclosure = index[sh["locationUri"]]
         if enclosure["enclosureGroupUri"] != sh["serverGroupUri"]:
@@ -100,6 +101,24 @@ def server_problems(docs: list[Doc]) -> list[str]:
         if bay["deviceUri"] != sh["uri"] or bay["bayNumber"] != sh["position"]:
             problems.append(f"{name}: enclosure bay {sh['position']} does not point back")
         problems += _port_map_problems(sh, sht, enclosure, index)
+    return problems
+
+
+def _rack_port_map_problems(sh: Doc, sht: Doc) -> list[str]:
+    """A rack server reports its type's adapters, each port with its own MAC, no
+    interconnect and no FlexNIC function."""
+    slots = (sh["portMap"] or {}).get("deviceSlots") or []
+    found = {(slot["location"], slot["slotNumber"]): slot for slot in slots}
+    wanted = {(adapter["location"], adapter["slot"]): adapter for adapter in sht["adapters"]}
+    if set(found) != set(wanted):
+        return [f"{sh['name']}: port map slots {sorted(found)} but its type has {sorted(wanted)}"]
+    problems = []
+    for key, slot in found.items():
+        ports = slot["physicalPorts"]
+        if len(ports) != len(wanted[key]["ports"]):
+            problems.append(f"{sh['name']}: {key} has {len(ports)} ports")
+        if any(p["interconnectUri"] or p["virtualPorts"] or not p["mac"] for p in ports):
+            problems.append(f"{sh['name']}: {key} has a port with an interconnect or no MAC")
     return problems
 
 

@@ -84,16 +84,21 @@ def test_server_uuid_spells_model_code_and_serial_in_ascii(cols: dict[str, list[
     assert text.endswith(serial[1] + serial[0] + serial[2:])
 
 
-def test_rack_servers_have_no_location_group_or_port_map(cols: dict[str, list[dict]]) -> None:
+def test_rack_servers_have_no_location_or_group_and_report_their_own_nics(
+    cols: dict[str, list[dict]],
+) -> None:
     racks = [s for s in cols["server-hardware"] if s["shortModel"] == "DL360 Gen10"]
     assert racks
     for rack in racks:
-        assert (rack["locationUri"], rack["serverGroupUri"], rack["position"], rack["portMap"]) == (
-            None,
-            None,
-            None,
-            None,
-        )
+        assert (rack["locationUri"], rack["serverGroupUri"], rack["position"]) == (None, None, None)
+        slots = rack["portMap"]["deviceSlots"]
+        assert [(slot["location"], slot["slotNumber"]) for slot in slots] == [
+            ("Embedded", 1),
+            ("Flb", 1),
+        ]
+        ports = [port for slot in slots for port in slot["physicalPorts"]]
+        assert len(ports) == 6 and len({port["mac"] for port in ports}) == 6
+        assert not any(port["interconnectUri"] or port["virtualPorts"] for port in ports)
 
 
 def test_full_height_blade_covers_the_bay_below(cols: dict[str, list[dict]]) -> None:

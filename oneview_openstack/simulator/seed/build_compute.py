@@ -239,8 +239,46 @@ def _blade(
 
 def add_rack_server(build: Build, server: topo.Server) -> None:
     doc = _server_document(build, server, server.name)
-    doc.update(serverGroupUri=None, locationUri=None, position=None, portMap=None)
+    model = SERVER_MODELS[server.model]
+    doc.update(
+        serverGroupUri=None,
+        locationUri=None,
+        position=None,
+        portMap=_rack_port_map(build, model),
+    )
     _add_server(build, doc, server)
+
+
+def _rack_port_map(build: Build, model: ServerModel) -> Doc:
+    """A rack server's adapters as OneView reads them from its iLO: embedded, FlexibleLOM
+    and PCI slots, each port with its own MAC; no interconnect, no FlexNIC functions."""
+    slots = []
+    for adapter in model.adapters:
+        macs = build.ids.mac_block(RACK_MAC_PREFIX, adapter.ports)
+        slots.append(
+            {
+                "location": adapter.location,
+                "slotNumber": adapter.slot,
+                "deviceNumber": adapter.slot,
+                "deviceName": adapter.model,
+                "oaSlotNumber": adapter.slot,
+                "physicalPorts": [
+                    {
+                        "type": "Ethernet",
+                        "portNumber": index + 1,
+                        "mac": mac,
+                        "wwn": None,
+                        "interconnectUri": None,
+                        "interconnectPort": None,
+                        "physicalInterconnectUri": None,
+                        "physicalInterconnectPort": None,
+                        "virtualPorts": [],
+                    }
+                    for index, mac in enumerate(macs)
+                ],
+            }
+        )
+    return {"deviceSlots": slots}
 
 
 def _add_server(build: Build, doc: Doc, server: topo.Server) -> Doc:
@@ -363,6 +401,10 @@ def _server_document(build: Build, server: topo.Server, name: str) -> Doc:
         "supportDataCollectionType": None,
         "scopeUris": [],
     }
+
+
+# Rack servers' NICs get MACs of their own block, so blades keep theirs.
+RACK_MAC_PREFIX = "02:23:14"
 
 
 def _port_map(build: Build, model: ServerModel, bay: int, ic_uris: dict[int, str]) -> Doc:
