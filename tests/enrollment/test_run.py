@@ -138,3 +138,21 @@ def test_a_user_defined_mac_template_is_refused_before_any_node(
         enrollment.enroll(ov, baremetal, TEMPLATE)
 
     assert list(baremetal.nodes(driver="oneview")) == []
+
+
+def test_rack_servers_enroll_with_a_port_per_adapter_port(
+    ov: client.OneViewClient, ironic: IronicService
+) -> None:
+    baremetal = ironic.connection().baremetal
+    server = next(s for s in ov.server_hardware.list() if s.name == "dl360-01.lab.example")
+
+    outcomes = enrollment.enroll(
+        ov, baremetal, "SPT-Rack-DL360", enrollment.Selection(servers=(server.uri,))
+    )
+
+    assert [(o.result, o.ports) for o in outcomes] == [(Result.CREATED, 6)]
+    ports = baremetal.ports(details=True, node_id=enrollment.spec.node_uuid(server))
+    by_id = {p.extra["oneview_port_id"]: p for p in ports}
+    assert sorted(by_id) == [f"Embedded 1:{n}" for n in range(1, 5)] + ["Flb 1:1", "Flb 1:2"]
+    assert all(p.address == (server.mac_for_port_id(i) or "").lower() for i, p in by_id.items())
+    assert [i for i, p in by_id.items() if p.is_pxe_enabled] == ["Embedded 1:1"]
