@@ -132,7 +132,6 @@ def test_abort_during_a_long_profile_apply_leaves_nothing_once_oneview_ends_it(
         "the abort",
     )
 
-    assert "abort" in (aborted.last_error or "").lower()
     torn_down = wait_until(  # Ironic's abort worker runs tear_down_cleaning after the state
         lambda: (
             (n := baremetal.get_node(node.id)).reservation is None
@@ -141,6 +140,8 @@ def test_abort_during_a_long_profile_apply_leaves_nothing_once_oneview_ends_it(
         ),
         "the abort's tear-down",
     )
+    assert aborted.provision_state == "clean failed"
+    assert "abort" in (torn_down.last_error or "").lower(), torn_down.last_error
     task_uri = waiting.driver_internal_info[PENDING]["uri"]
     assert side.rest.call("GET", task_uri).json()["taskState"] == "Running"
     assert applying and side.rest.call("GET", applying).status_code == 200, "not deleted mid-apply"
