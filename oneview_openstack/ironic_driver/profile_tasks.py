@@ -258,6 +258,8 @@ class Watched:
     uris: frozenset[str]
     deadline: float | None
     """When the pending task times out (epoch seconds); None without a pending task."""
+    legacy_record: bool = False
+    """``driver_info`` carries an older release's ownership record, to move."""
 
 
 class TaskPoller:
@@ -289,7 +291,8 @@ class TaskPoller:
             internal = internal or {}
             entries = [internal.get(PENDING)] + list(internal.get(LEFTOVERS) or [])
             uris = frozenset(e["uri"] for e in entries if isinstance(e, dict) and "uri" in e)
-            if not uris:
+            legacy = common.APPLIED_PROFILE in (info or {})
+            if not uris and not legacy:
                 continue
             waiting = internal.get(PENDING)
             deadline = (
@@ -303,7 +306,7 @@ class TaskPoller:
             except exception.IronicException as error:
                 LOG.warning("Node %s: cannot poll its OneView tasks: %s", uuid, error)
                 continue
-            yield Watched(uuid, settings, uris, deadline)
+            yield Watched(uuid, settings, uris, deadline, legacy)
 
     def _run_group(self, group: list[Watched]) -> None:
         ov = common.get_client(group[0].settings)
@@ -315,9 +318,25 @@ class TaskPoller:
             return
         self.report.listings += 1 if uris else 0
         for node in group:
+            if node.legacy_record:
+                self._move_legacy_record(node.uuid, ov)
             timed_out = node.deadline is not None and time.time() > node.deadline
             if timed_out or any(_due(found.get(uri), uri) for uri in node.uris):
                 self._handle(node.uuid, found)
+
+    def _move_legacy_record(self, node_uuid: str, ov: client.OneViewClient) -> None:
+        """An upgraded node's ``driver_info`` ownership record moves (or goes) at once,
+        before power or management refuse its server as a OneView user's."""
+        from oneview_openstack.ironic_driver import profiles  # profiles imports this module
+
+        try:
+            with task_manager.acquire(self.context, node_uuid, purpose=PURPOSE) as task:
+                profiles.adopt_legacy_record(task.node, ov)
+            self.report.add("legacy-record", node_uuid)
+        except (exception.NodeLocked, exception.NodeNotFound):
+            LOG.debug("Node %s is busy or gone; its record moves next period", node_uuid)
+        except Exception:
+            LOG.exception("Node %s: moving its driver_info ownership record failed", node_uuid)
 
     def _handle(self, node_uuid: str, found: Mapping[str, client.Task]) -> None:
         try:

@@ -12,7 +12,7 @@ from ironic.conductor import task_manager
 from ironic.conductor import utils as manager_utils
 
 from oneview_openstack import client
-from oneview_openstack.ironic_driver import common, profile_tasks
+from oneview_openstack.ironic_driver import common, profile_tasks, profiles
 
 from .. import oneview_seed
 from .base import OneViewTestCase
@@ -234,3 +234,34 @@ class ProfileTasksTestCase(OneViewTestCase):
         assert report.handled == {} and SEEN == []
         node.refresh()
         assert profile_tasks.PENDING in node.driver_internal_info
+
+    # -- nodes upgraded from the driver_info ownership record -------------------------
+
+    def test_an_upgraded_nodes_record_moves_at_the_next_poll(self) -> None:
+        node = self.create_oneview_node(name="up-1", provision_state=states.ACTIVE)
+        with task_manager.acquire(self.context, node.uuid) as task:
+            profile = profiles.allocate(task)
+            task.node.del_driver_internal_info(common.APPLIED_PROFILE)  # the old layout
+            task.node.driver_info = {**task.node.driver_info, common.APPLIED_PROFILE: profile.uri}
+            task.node.save()
+
+        report = self.run_period()
+
+        node.refresh()
+        assert report.handled == {"legacy-record": [node.uuid]}
+        assert common.APPLIED_PROFILE not in node.driver_info
+        assert common.applied_profile_uri(node) == profile.uri
+
+    def test_a_forged_record_is_dropped_at_the_next_poll(self) -> None:
+        blade = self.seed.server(oneview_seed.BLADE)
+        theirs = self.sim.operator.apply_foreign_profile(blade, "sap-2")["serverProfileUri"]
+        node = self.create_oneview_node(
+            provision_state=states.ACTIVE, driver_info={common.APPLIED_PROFILE: theirs}
+        )
+
+        self.run_period()
+
+        node.refresh()
+        assert common.APPLIED_PROFILE not in node.driver_info
+        assert common.applied_profile_uri(node) is None
+        assert self.ov(node).server_hardware.get(blade).server_profile_uri == theirs
