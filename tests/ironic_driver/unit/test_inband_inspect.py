@@ -46,6 +46,13 @@ class InbandInspectTestCase(OneViewTestCase):
             deploy_interface="oneview-direct",
         )
 
+    def removals_end(self) -> None:
+        """Wait for the profile removals started in the background."""
+        self.node.refresh()
+        ov = common.get_client(common.parse_driver_info(self.node))
+        for removal in profile_tasks.leftovers(self.node):
+            ov.tasks.wait(removal["uri"])
+
     def carried(self) -> str | None:
         return self.side.get(self.server_uri)["serverProfileUri"]
 
@@ -69,7 +76,7 @@ class InbandInspectTestCase(OneViewTestCase):
             task.node.save()
             task.driver.inspect.continue_inspection(task, inventory(), {})
 
-        self.node.refresh()
+        self.removals_end()
         assert self.carried() is None
         assert common.applied_profile_uri(self.node) is None
         assert inband_inspect.INSPECTION_PROFILE not in self.node.driver_internal_info
@@ -80,6 +87,7 @@ class InbandInspectTestCase(OneViewTestCase):
         with task_manager.acquire(self.context, self.node.uuid) as task:
             task.driver.inspect.abort(task)
 
+        self.removals_end()
         assert self.carried() is None
 
     def test_a_server_a_oneview_user_holds_is_not_inspected_in_band(self) -> None:
@@ -99,9 +107,6 @@ class InbandInspectTestCase(OneViewTestCase):
 
         periodics.DynamicAllocation(RecordingManager(self.dbapi), self.context).run()
 
-        self.node.refresh()
-        ov = common.get_client(common.parse_driver_info(self.node))
-        for removal in profile_tasks.leftovers(self.node):  # removed in the background
-            ov.tasks.wait(removal["uri"])
+        self.removals_end()
         assert self.carried() is None
         assert inband_inspect.INSPECTION_PROFILE not in self.node.driver_internal_info
