@@ -94,7 +94,7 @@ def test_enroll_manage_inspect_provide_deploy_undeploy(baremetal, fast_sim) -> N
     assert disk_events(fast_sim, server_uri) == ["erase_devices_metadata"]  # by the agent
     assert fast_sim.operator.count(*POSTS) == 1  # cleaning ran on a profile...
     assert fast_sim.operator.count(*DELETES) == 1  # ...removed at the end
-    assert side.get(server_uri)["serverProfileUri"] is None
+    wait_for(lambda: side.get(server_uri)["serverProfileUri"] is None, "the removal")
     assert side.get(server_uri)["powerState"] == "Off"
 
     active = deploy(baremetal, node)
@@ -121,7 +121,7 @@ def test_enroll_manage_inspect_provide_deploy_undeploy(baremetal, fast_sim) -> N
     assert undeployed.provision_state == "available"
     assert "applied_server_profile_uri" not in undeployed.driver_internal_info
     assert side.rest.call("GET", profile_uri).status_code == 404
-    assert side.get(server_uri)["serverProfileUri"] is None
+    wait_for(lambda: side.get(server_uri)["serverProfileUri"] is None, "the removal")
     assert side.get(server_uri)["state"] == "NoProfileApplied"
     assert side.get(server_uri)["powerState"] == "Off"
 
