@@ -159,6 +159,13 @@ class NovaCloud(ServiceHarness):
         response.raise_for_status()
         return {s["binary"]: s["state"] for s in response.json()["services"]}
 
+    def host_mapped(self) -> bool:
+        """Whether the scheduler mapped nova-compute's host to its cell: until then a boot on
+        one of its nodes ends in ERROR ("Host ... is not mapped to any cell")."""
+        with contextlib.closing(_connect(self.mariadb, "nova_api")) as db, db.cursor() as cur:
+            cur.execute("SELECT COUNT(*) FROM host_mappings WHERE host = %s", (HOST,))
+            return bool(cur.fetchone()[0])
+
     # -- databases ---------------------------------------------------------------
 
     def _create_databases(self) -> None:
@@ -224,6 +231,9 @@ class NovaCloud(ServiceHarness):
                 "state_path": self.workdir / "state",
                 "reserved_host_memory_mb": 0,
                 "update_resources_interval": self.update_resources_interval,
+                # Periodic tasks start at once, not after a random delay of up to 60 s (the
+                # scheduler's first mapping of the compute host waited for it).
+                "periodic_fuzzy_delay": 0,
             },
             "oslo_concurrency": {"lock_path": self.workdir / "locks"},
             "oslo_messaging_notifications": {"driver": "noop"},
