@@ -227,6 +227,8 @@ def _wait_state(node: Any) -> str:
         return states.SERVICEWAIT
     if node.deploy_step:
         return states.DEPLOYWAIT
+    if node.provision_state in WAIT_STATES:  # a handler chaining another task
+        return str(node.provision_state)
     found = _WAIT_OF_ACTIVE_STATE.get(node.provision_state)
     if found is None:
         raise exception.InvalidState(

@@ -37,6 +37,12 @@ def _power_leftover(task: Any, finished: client.Task, data: dict[str, Any]) -> N
     SEEN.append(("leftover", (finished.uri, finished.state)))
 
 
+@profile_tasks.on_success("test-chain")
+def _chain(task: Any, finished: client.Task, data: dict[str, Any]) -> str | None:
+    SEEN.append(("chained", finished.uri))
+    return profile_tasks.wait_for(task, client.Task.completed(None), kind="test-power", timeout=5)
+
+
 class ProfileTasksTestCase(OneViewTestCase):
     def setUp(self) -> None:
         super().setUp()
@@ -223,6 +229,21 @@ class ProfileTasksTestCase(OneViewTestCase):
         assert [("leftover", (started.uri, client.TaskState.COMPLETED))] == SEEN
         assert profile_tasks.LEFTOVERS not in node.driver_internal_info
         assert node.provision_state == states.CLEANWAIT, "abandon does not decide the state"
+
+    def test_a_handler_chains_another_task_while_cleaning_is_prepared(self) -> None:
+        node = self.create_oneview_node(provision_state=states.CLEANING)
+        with task_manager.acquire(self.context, node.uuid) as task:
+            profile_tasks.wait_for(task, client.Task.completed(None), kind="test-chain", timeout=5)
+            task.process_event("wait")
+
+        first = self.run_period()
+        second = self.run_period()
+
+        node.refresh()
+        assert first.handled == {"waiting": [node.uuid]}
+        assert second.handled == {"resumed": [node.uuid]}
+        assert node.provision_state == states.CLEANWAIT and self.resumed.called
+        assert profile_tasks.PENDING not in node.driver_internal_info
 
     def test_a_locked_node_is_left_for_the_next_period(self) -> None:
         node, started = self.waiting_node()
