@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from oneview_openstack.client import OneViewClient
-from oneview_openstack.testing.cloud import TEMPLATE, OneViewCloud
+from oneview_openstack.testing.cloud import CLOUD_NAME, TEMPLATE, OneViewCloud
 from oneview_openstack.testing.service_process import console_script
 
 pytestmark = pytest.mark.functional
@@ -43,8 +43,14 @@ def cloud(
 
 
 @pytest.fixture(scope="module")
-def conn(cloud: OneViewCloud) -> Any:
-    return cloud.connection()
+def conn(cloud: OneViewCloud, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The tenant's openstacksdk connection, from the ``clouds.yaml`` the cloud writes."""
+    from openstack.config import OpenStackConfig
+    from openstack.connection import Connection
+
+    path = cloud.clouds_yaml(tmp_path_factory.mktemp("clouds") / "clouds.yaml")
+    config = OpenStackConfig(config_files=[str(path)], load_envvars=False)
+    return Connection(config=config.get_one(cloud=CLOUD_NAME))
 
 
 @pytest.fixture(scope="module")
@@ -233,6 +239,8 @@ def test_servers_taken_by_oneview_users_leave_nova_no_valid_host_until_given_bac
         )  # fmt: skip
         failed = wait_for(lambda: _server_status(conn, server.id, "ERROR"), "Nova gives up", cloud)
         assert "No valid host" in failed.fault["message"]
+        scheduler_log = cloud.nova.log_path("nova-scheduler").read_text()
+        assert "Got no allocation candidates from the Placement API" in scheduler_log
         conn.compute.delete_server(server)
         conn.compute.wait_for_delete(server, interval=POLL, wait=60)
     finally:
@@ -240,6 +248,33 @@ def test_servers_taken_by_oneview_users_leave_nova_no_valid_host_until_given_bac
             operator.remove_foreign_profile(uri)
     wait_for(lambda: _all_available(conn), "Ironic cleans and gives both nodes back", cloud)
     wait_for(lambda: cloud.schedulable(n.id for n in nodes), "Placement offers both again", cloud)
+
+
+def test_a_deploy_failing_in_the_agent_leaves_the_instance_in_error_and_the_nodes_cleaned(
+    cloud: OneViewCloud, conn: Any, nodes: list[Any], flavor: Any, tenant_network: Any,
+    image: Any,
+) -> None:  # fmt: skip
+    # Nova reschedules a failed build to the other node: both fail, so the instance errs.
+    cloud.sim.operator.fail_agent_command("write_image", "disk /dev/sda is gone", times=2)
+    server = conn.compute.create_server(
+        name="blue-3", flavor_id=flavor.id, image_id=image.id,
+        networks=[{"uuid": tenant_network.id}],
+    )  # fmt: skip
+    failed = wait_for(lambda: _server_status(conn, server.id, "ERROR"), "Nova gives up", cloud)
+    assert "Exhausted all hosts available" in failed.fault["message"], failed.fault
+    compute_log = cloud.nova.log_path("nova-compute").read_text()
+    assert "disk /dev/sda is gone" in compute_log, "the agent's error reaches nova-compute's log"
+    cleaned = wait_for(lambda: _all_available(conn) and _all_state(conn, "available"),
+                       "both nodes are cleaned back to available", cloud)  # fmt: skip
+    assert all(n.instance_id is None for n in cleaned)
+    for node in cleaned:
+        hardware = node.driver_info["server_hardware_uri"]
+        assert cloud.sim.operator.agent(hardware)["disk"]["image"] is None
+
+    conn.compute.delete_server(server)
+    conn.compute.wait_for_delete(server, interval=POLL, wait=60)
+    assert list(conn.network.ports(device_id=server.id)) == []
+    wait_for(lambda: cloud.schedulable(n.id for n in nodes), "Placement offers both nodes", cloud)
 
 
 # -- helpers ---------------------------------------------------------------------------------
