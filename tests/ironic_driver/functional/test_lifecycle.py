@@ -153,6 +153,7 @@ def test_a_deploy_on_a_server_a_oneview_user_took_is_refused_and_the_user_keeps_
     side = OneViewSide(fast_sim)
     server_uri = uris_of(fast_sim).server(seed.BLADE_2)
     node = available(baremetal, enroll_for_deploy(baremetal, fast_sim, seed.BLADE_2))
+    wait_for(lambda: side.get(server_uri)["serverProfileUri"] is None, "the cleaning's removal")
     taken = fast_sim.operator.apply_foreign_profile(server_uri, "analytics")
 
     failed = deploy_expecting_failure(baremetal, node)
