@@ -83,9 +83,17 @@ def until(baremetal: Any, node_id: str, check: Callable[[Any], bool], what: str)
 
 
 def available_node(baremetal: Any, sim: Any, server: str, name: str) -> Any:
+    """A node cleaned into available, once its cleaning profile's removal (in the background)
+    ended."""
     node = enroll_booting(baremetal, sim, server, seed.TEMPLATE, name=name)
     move_node(baremetal, node.id, "manage")
-    return move_node(baremetal, node.id, "provide")
+    provided = move_node(baremetal, node.id, "provide")
+    server_uri = uris_of(sim).server(server)
+    deadline = time.monotonic() + 30
+    while OneViewSide(sim).get(server_uri)["serverProfileUri"] is not None:
+        assert time.monotonic() < deadline, "the cleaning profile was not removed"
+        time.sleep(0.1)
+    return provided
 
 
 def test_a_claimed_server_takes_its_node_out_of_available_and_back(bm, sim) -> None:
