@@ -357,9 +357,16 @@ class ValidateTestCase(OneViewTestCase):
 
     def test_a_rack_server_with_its_template(self) -> None:
         node = self.create_oneview_node(seed.RACK, template=seed.TEMPLATE_RACK)
+        obj_utils.create_test_port(self.context, node_id=node.id, address="02:23:14:10:00:00")
+
+        assert self._validate(node).server.name == seed.RACK  # its Embedded 1:1 NIC
+
+    def test_a_rack_server_port_that_is_none_of_its_nics_is_refused(self) -> None:
+        node = self.create_oneview_node(seed.RACK, template=seed.TEMPLATE_RACK)
         obj_utils.create_test_port(self.context, node_id=node.id, address="52:54:00:00:00:01")
 
-        assert self._validate(node).server.name == seed.RACK  # OneView knows no rack NICs
+        with pytest.raises(exception.InvalidParameterValue, match="52:54:00:00:00:01 are not NICs"):
+            self._validate(node)
 
     def test_a_template_can_be_required(self) -> None:
         node = self.create_oneview_node(template=None)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 from ironic import objects
 from ironic.common import exception, states
@@ -135,21 +133,20 @@ class InspectTestCase(OneViewTestCase):
         assert not any("SPT" in trait for trait in self._traits(node))
         assert "server_profile_template_uri" not in self._capabilities(node)
 
-    def test_a_rack_server_whose_nics_oneview_does_not_report_gets_a_warning(self) -> None:
+    def test_a_rack_server_gets_a_port_per_adapter_port(self) -> None:
         node = self.create_oneview_node(seed.RACK, template=seed.TEMPLATE_RACK)
-        logger = logging.getLogger("oneview_openstack.ironic_driver.inspect")
-        self.addCleanup(setattr, logger, "disabled", logger.disabled)
-        logger.disabled = False  # some logging setup of the test process disables it
 
-        with self.assertLogs(logger, "WARNING") as logged:
-            self._inspect(node)
-
-        assert node.uuid in logged.output[0] and seed.RACK in logged.output[0]
-        assert "add the node's ports by hand" in logged.output[0]
+        self._inspect(node)
 
         node.refresh()
         assert node.properties["local_gb"] == 893
-        assert self._ports(node) == {}
+        ports = self._ports(node)
+        assert sorted(port_id for _, port_id in ports.values()) == [
+            *(f"Embedded 1:{n}" for n in range(1, 5)),
+            "Flb 1:1",
+            "Flb 1:2",
+        ]
+        assert [port_id for pxe, port_id in ports.values() if pxe] == ["Embedded 1:1"]
         assert "enclosure_group_uri" not in self._capabilities(node)
         assert "CUSTOM_OV_FIRMWARE_2024_04_00_00" in self._traits(node)
 
