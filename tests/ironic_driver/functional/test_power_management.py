@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from oneview_openstack.testing.ironic_nodes import ProvisioningError, move_node
@@ -10,6 +12,8 @@ from oneview_openstack.testing.service_process import free_port
 from .. import oneview_seed as seed
 from ..oneview_seed import OneViewSide, uris_of
 from .nodes import PowerActionFailed, enroll, power
+
+APPLIED = "applied_server_profile_uri"
 
 pytestmark = pytest.mark.functional
 
@@ -166,18 +170,26 @@ def test_power_refused_on_a_server_another_oneview_user_took(baremetal, sim, sid
 
 
 def node_with_ironics_profile(baremetal, side, uris):
-    """A node on the seed's blade, which carries a profile recorded as Ironic's:
-    the server's URI, the profile's URI and the node."""
+    """A node on the seed's blade whose server carries the profile Ironic applied to it.
+
+    Only the driver writes its ownership record (``driver_internal_info``); a test gets one
+    as an upgraded node does: the profile named and described as Ironic names its own, the
+    older release's record in ``driver_info``, which the driver moves once it has seen
+    OneView hold that profile on the node's server. The server's URI, the profile's URI and
+    the node.
+    """
     server_uri = uris.server(seed.BLADE)
-    profile = side.create_profile(uris.template(seed.TEMPLATE), server_uri, "ironic-owned")
-    node = enroll(
-        baremetal,
-        uris,
-        seed.BLADE,
-        seed.TEMPLATE,
-        driver_info={"applied_server_profile_uri": profile},
-    )
-    return server_uri, profile, node
+    node = enroll(baremetal, uris, seed.BLADE, seed.TEMPLATE, name="upgraded-node")
+    profile = side.create_profile(uris.template(seed.TEMPLATE), server_uri, "ironic-upgraded-node")
+    side.edit(profile, description=f"Applied by OpenStack Ironic to node {node.id}.")
+    info = {**node.driver_info, "applied_server_profile_uri": profile}
+    baremetal.update_node(node.id, driver_info=info)
+    deadline = time.monotonic() + 30
+    while baremetal.get_node(node.id).driver_internal_info.get(APPLIED) != profile:
+        assert time.monotonic() < deadline, "the driver did not take over the ownership record"
+        time.sleep(0.2)
+    assert APPLIED not in baremetal.get_node(node.id).driver_info
+    return server_uri, profile, baremetal.get_node(node.id)
 
 
 def test_one_time_boot_device_leaves_the_profile_boot_order_alone(baremetal, side, uris):
