@@ -108,8 +108,11 @@ def local_gb(storage: dict[str, Any] | None) -> int:
     return max(0, size_gib - 1)
 
 
-def template_boot_mode(template: client.ServerProfileTemplate) -> str | None:
-    """The boot mode profiles made from *template* get (``None``: left unmanaged)."""
+def template_boot_mode(
+    template: client.ServerProfileTemplate | client.ServerProfile,
+) -> str | None:
+    """The boot mode profiles made from *template* get, or that a profile has (``None``:
+    left unmanaged)."""
     if not (template.get("bootMode") or {}).get("manageMode"):
         return None
     return FROM_BOOT_MODE.get(template.boot_mode)

@@ -36,7 +36,7 @@ class OneViewAgentInspect(inspector_agent.AgentInspect):
         common.validate_node(task, require_template=True)
         super().validate(task)
 
-    def inspect_hardware(self, task: Any) -> str:
+    def inspect_hardware(self, task: Any) -> str | None:
         """Apply the profile, then start Ironic's in-band inspection.
 
         :raises: HardwareInspectionFailure naming OneView's reason (no profile left).
@@ -50,7 +50,7 @@ class OneViewAgentInspect(inspector_agent.AgentInspect):
         node.save()
         boot_devices.follow_profile_boot_mode(task, profile)
         try:
-            result: str = super().inspect_hardware(task)
+            result = super().inspect_hardware(task)
         except Exception:
             release_inspection_profile(task)
             raise
