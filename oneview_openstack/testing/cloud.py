@@ -26,8 +26,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import logging
+import os
 import signal
+import subprocess
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -46,7 +49,7 @@ from oneview_openstack.testing.nova_cloud import NovaCloud
 from oneview_openstack.testing.oneviewd import DaemonProcess
 from oneview_openstack.testing.placement_service import PlacementService
 from oneview_openstack.testing.rabbitmq import RabbitMQServer
-from oneview_openstack.testing.service_process import LOOPBACK, Startable
+from oneview_openstack.testing.service_process import LOOPBACK, Startable, console_script
 from oneview_openstack.testing.simulator import SimulatorHandle, start_simulator
 
 if TYPE_CHECKING:
@@ -160,6 +163,34 @@ class OneViewCloud(Startable):
                 cloud[f"{service}_endpoint_override"] = url
         path.write_text(yaml.safe_dump({"clouds": {CLOUD_NAME: cloud}}, sort_keys=False))
         return path
+
+    def cli_env(self) -> dict[str, str]:
+        """The environment of ``ironic-oneview`` / ``openstack oneview`` for this cloud: OneView's
+        ``OV_*`` and the Ironic and Nova endpoints (no Keystone)."""
+        sim = self.sim
+        return {
+            **os.environ,
+            "OV_AUTH_URL": sim.url,
+            "OV_USERNAME": sim.username,
+            "OV_PASSWORD": sim.password,
+            "OV_CACERT": sim.ca_file,
+            "IRONIC_URL": self.ironic.url,
+            "OS_AUTH_TYPE": "none",
+            "OS_BAREMETAL_ENDPOINT_OVERRIDE": self.ironic.url,
+            "OS_COMPUTE_ENDPOINT_OVERRIDE": self.nova.url,
+        }
+
+    def create_flavors(self) -> list[dict[str, Any]]:
+        """Run ``ironic-oneview flavor create`` (a flavor per hardware configuration of the
+        enrolled nodes); its rows (``Name``, ``Result``, ``Extra Specs``, ``Nodes``...)."""
+        argv = [console_script("ironic-oneview"), "flavor", "create", "-f", "json"]
+        done = subprocess.run(  # noqa: S603 - argv built here
+            argv, env=self.cli_env(), capture_output=True, text=True, timeout=120, check=False
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"ironic-oneview flavor create failed: {done.stderr.strip()}")
+        rows: list[dict[str, Any]] = json.loads(done.stdout)
+        return rows
 
     def schedulable(self, node_ids: Iterable[str]) -> bool:
         """Whether Nova can schedule on every node now: its host is mapped to the cell and

@@ -12,9 +12,6 @@ the nodes available again.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,7 +21,6 @@ import pytest
 
 from oneview_openstack.client import OneViewClient
 from oneview_openstack.testing.cloud import CLOUD_NAME, TEMPLATE, OneViewCloud
-from oneview_openstack.testing.service_process import console_script
 
 pytestmark = pytest.mark.functional
 
@@ -73,21 +69,7 @@ def nodes(cloud: OneViewCloud, conn: Any) -> list[Any]:
 @pytest.fixture(scope="module")
 def flavor(cloud: OneViewCloud, conn: Any, nodes: list[Any]) -> Any:
     """The flavor ``ironic-oneview flavor create`` makes of the nodes' configuration."""
-    sim = cloud.sim
-    env = {
-        **os.environ,
-        "OV_AUTH_URL": sim.url,
-        "OV_USERNAME": sim.username,
-        "OV_PASSWORD": sim.password,
-        "OV_CACERT": sim.ca_file,
-        "IRONIC_URL": cloud.ironic.url,
-        "OS_AUTH_TYPE": "none",
-        "OS_COMPUTE_ENDPOINT_OVERRIDE": cloud.nova.url,
-    }
-    argv = [console_script("ironic-oneview"), "flavor", "create", "-f", "json"]
-    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120, check=False)  # noqa: S603
-    assert done.returncode == 0, done.stderr
-    rows = json.loads(done.stdout)
+    rows = cloud.create_flavors()
     assert [row["Result"] for row in rows] == ["created"], rows
     return conn.compute.find_flavor(rows[0]["Name"], ignore_missing=False)
 
@@ -183,6 +165,7 @@ def test_server_create_lands_on_a_oneview_blade_on_the_tenant_vlan_and_delete_fr
     # OneView's side: the template's profile, the NIC on the tenant VLAN, the image, power
     hardware = ov.server_hardware.get(node.driver_info["server_hardware_uri"])
     assert hardware.power_state == "On"
+    assert hardware.server_profile_uri, "oneview-direct applied a profile"
     profile = ov.server_profiles.get(hardware.server_profile_uri)
     assert (
         profile.data["serverProfileTemplateUri"] == node.driver_info["server_profile_template_uri"]
