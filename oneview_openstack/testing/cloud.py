@@ -423,3 +423,34 @@ def _ironic(workdir: Path, database_url: str) -> IronicService:
     )
     ironic.sections["service_catalog"] = {"endpoint_override": ironic.url}
     return ironic
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m oneview_openstack.testing.cloud [WORKDIR]``: start the cloud, print its
+    endpoints and ``clouds.yaml``, and keep it running until Ctrl-C or SIGTERM."""
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(prog="python -m oneview_openstack.testing.cloud")
+    parser.add_argument(
+        "workdir", nargs="?", type=Path, help="files and logs (default: a temp dir)"
+    )
+    parser.add_argument("--template", default=TEMPLATE)
+    args = parser.parse_args(argv)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="oneview-cloud-"))
+    try:
+        with OneViewCloud(workdir, template=args.template) as cloud:
+            clouds = cloud.clouds_yaml(workdir / "clouds.yaml")
+            for service, url in cloud.endpoints().items():
+                print(f"{service:10} {url}")
+            print(f"\nexport OS_CLIENT_CONFIG_FILE={clouds} OS_CLOUD={CLOUD_NAME}")
+            print(f"logs under {workdir}; Ctrl-C or kill -TERM {os.getpid()} stops everything")
+            while True:
+                time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
