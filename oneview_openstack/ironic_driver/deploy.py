@@ -47,6 +47,8 @@ from oneview_openstack.ironic_driver import (
     boot_devices,
     common,
     errors,
+    nics,
+    node_ports,
     profile_tasks,
     profiles,
     requirements,
@@ -202,6 +204,7 @@ def _after_apply(
     if node.del_driver_internal_info(profiles.ALLOCATION_ERROR) is not None:
         node.save()
     boot_devices.follow_profile_boot_mode(task, profile)
+    _follow_profile_macs(task, profile, purpose)
     if purpose == CLEANING:
         parent = super(OneViewDeployMixin, task.driver.deploy)
         result: str | None = parent.prepare_cleaning(task)  # type: ignore[attr-defined]
@@ -213,6 +216,27 @@ def _after_apply(
             _release_after_failure(task)
         raise
     return None
+
+
+def _follow_profile_macs(task: Any, profile: client.ServerProfile, purpose: str) -> None:
+    """The node's ports take the MACs the profile presents.
+
+    With ``macType`` Virtual they come from OneView's pool when the profile is made, so a
+    node's ports (its agent's lookup, its PXE configuration, its Neutron ports) must follow.
+    Cleaning prepares its network and ramdisk boot after this; a deploy prepared them before
+    the profile existed, so they are prepared again for the new MACs.
+    """
+    changed = node_ports.follow(task, nics.profile_nics(profile))
+    if not changed or purpose == CLEANING:
+        return
+    LOG.info(
+        "Node %s: ports %s follow the profile's MACs; preparing the deployment again for them",
+        task.node.uuid,
+        ", ".join(changed),
+    )
+    task.driver.network.remove_provisioning_network(task)
+    parent = super(OneViewDeployMixin, task.driver.deploy)
+    parent.prepare(task)  # type: ignore[attr-defined]
 
 
 def _template(task: Any, failure: type[Exception]) -> client.ServerProfileTemplate:

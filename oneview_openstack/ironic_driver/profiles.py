@@ -38,7 +38,14 @@ from ironic.conf import CONF
 from oslo_utils import timeutils
 
 from oneview_openstack import client
-from oneview_openstack.ironic_driver import common, errors, ownership, profile_tasks
+from oneview_openstack.ironic_driver import (
+    common,
+    errors,
+    nics,
+    node_ports,
+    ownership,
+    profile_tasks,
+)
 from oneview_openstack.ironic_driver.checks import label
 
 LOG = logging.getLogger(__name__)
@@ -201,15 +208,39 @@ def remove_abandoned(task: Any, finished: client.Task, data: dict[str, Any]) -> 
 
 
 def removal_ended(task: Any, finished: client.Task, data: dict[str, Any]) -> None:
-    """A profile removal ran in the background: log how it ended."""
+    """A profile removal ran in the background: log how it ended; the node's ports take
+    the hardware's MACs again if the profile gave them others (Virtual MACs)."""
     if finished.is_success:
         LOG.info("Node %s: server profile %s removed", task.node.uuid, data.get("profile"))
+        _ports_follow_hardware(task)
         return
     LOG.error(
         "%s; the profile stays on the server until the node's next tear-down or "
         "cleaning removes it",
         profile_tasks.failure_message(task.node, {"kind": REMOVE}, finished),
     )
+
+
+def _ports_follow_hardware(task: Any) -> None:
+    """Without a profile the server presents its own MACs: ports that carried a Virtual-MAC
+    profile's take them back (two GETs, only for nodes whose template uses Virtual MACs)."""
+    settings = common.parse_driver_info(task.node)
+    if settings.server_profile_template_uri is None:
+        return
+    ov = common.get_client(settings)
+    try:
+        template = ov.server_profile_templates.get(settings.server_profile_template_uri)
+        if not nics.uses_virtual_macs(template):
+            return
+        server = ov.server_hardware.get(settings.server_hardware_uri)
+        node_ports.follow(task, nics.nics(server, template))
+    except (client.OneViewError, exception.IronicException) as error:
+        LOG.warning(
+            "Node %s: its ports keep the removed profile's MACs (%s); inspection or the next "
+            "profile puts them right",
+            task.node.uuid,
+            error,
+        )
 
 
 def wait_for_removals(task: Any, doing: str) -> None:
