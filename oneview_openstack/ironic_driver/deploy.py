@@ -7,8 +7,10 @@ deploy, with the profile lifecycle of :mod:`profiles` around them:
   and ``prepare_cleaning`` start applying a profile made from the node's template to the
   node's server, powered off first (OneView sets the boot order and connections through the
   profile), and return DEPLOYWAIT / CLEANWAIT: OneView's task is waited for by the task
-  poller of :mod:`profile_tasks`, not under the node's lock. When it succeeded, a deploy
-  checks the profile's compliance and firmware and resumes; cleaning boots the agent (the
+  poller of :mod:`profile_tasks`, not under the node's lock. When it succeeded, the node's
+  ports take the profile's MACs (Virtual MACs), a deploy checks the profile's compliance and
+  firmware, runs the parent's ``prepare`` (provisioning network, the agent's boot: a server
+  reaches a network only through its profile) and resumes; cleaning boots the agent (the
   parent's ``prepare_cleaning``). A rebuild or a retry reuses the profile already applied;
 - ``tear_down_cleaning`` removes it, and so does ``tear_down`` when no automated cleaning
   follows (otherwise cleaning runs on the same profile and removes it at the end); a profile
@@ -16,9 +18,8 @@ deploy, with the profile lifecycle of :mod:`profiles` around them:
 - ``validate`` is offline (the node's settings); the step refuses a deploy whose instance
   requires a firmware baseline the node's template does not install, or another boot mode
   than the template's, and a profile no longer compliant (see :mod:`requirements`);
-- ``prepare`` records the template's boot mode as the node's, so the boot interface's
-  ``prepare_ramdisk`` (PXE config, boot mode sync) works in the mode the server will boot in
-  (see :mod:`boot_devices`).
+- ``prepare``, when deploying, only records the template's boot mode as the node's (see
+  :mod:`boot_devices`); the parent's preparation waits for the profile, as above.
 
 Ironic tells a ramdisk deploy by the deploy interface's *name* (``deploy_utils.
 is_ramdisk_deploy``: ``== 'ramdisk'``, an "anti-pattern" by Ironic's own FIXME): the boot
@@ -94,16 +95,24 @@ class OneViewDeployMixin:
         super().validate(task)  # type: ignore[misc]
 
     def prepare(self, task: Any) -> None:
-        """Ironic's record of the boot mode follows the template's (the profile applied by
-        :meth:`apply_server_profile` will carry it), then the parent's preparation."""
-        if task.node.provision_state == states.DEPLOYING:
-            try:
-                profiles.wait_for_removals(task, "preparing the deployment")
-            except errors.OneViewError as error:
-                raise exception.InstanceDeployFailure(str(error)) from error
-            template = _template(task, exception.InstanceDeployFailure)
-            boot_devices.follow_profile_boot_mode(task, template)
-        super().prepare(task)  # type: ignore[misc]
+        """The parent's preparation; when deploying, only once the profile is applied.
+
+        A server reaches a network only through its profile's connections: Neutron binds the
+        provisioning port (and Ironic waits for that) once the ML2 driver has put the
+        connection in the profile, and with Virtual MACs the agent's NICs are the profile's.
+        So when deploying, Ironic's record of the boot mode follows the template's here, and
+        the parent's preparation (power off, provisioning network, the agent's boot) runs
+        after :meth:`apply_server_profile`'s profile is applied (:func:`_after_apply`).
+        """
+        if task.node.provision_state != states.DEPLOYING:
+            super().prepare(task)  # type: ignore[misc]
+            return
+        try:
+            profiles.wait_for_removals(task, "preparing the deployment")
+        except errors.OneViewError as error:
+            raise exception.InstanceDeployFailure(str(error)) from error
+        template = _template(task, exception.InstanceDeployFailure)
+        boot_devices.follow_profile_boot_mode(task, template)
 
     @base.deploy_step(priority=APPLY_PRIORITY)
     def apply_server_profile(self, task: Any) -> str | None:
@@ -197,20 +206,22 @@ def _profile_applied(task: Any, finished: client.Task, data: dict[str, Any]) -> 
 def _after_apply(
     task: Any, profile: client.ServerProfile, purpose: str, *, created: bool
 ) -> str | None:
-    """What follows the profile: for a deploy its checks (the step ends; a profile this
-    deploy created and refused goes again); for cleaning the parent's preparation (the agent
-    boots: CLEANWAIT until it heartbeats)."""
+    """What follows the profile: the ports take its MACs; for a deploy its checks, then the
+    parent's preparation (the step ends; a profile this deploy created goes again if either
+    fails); for cleaning the parent's preparation (the agent boots: CLEANWAIT until it
+    heartbeats)."""
     node = task.node
     if node.del_driver_internal_info(profiles.ALLOCATION_ERROR) is not None:
         node.save()
     boot_devices.follow_profile_boot_mode(task, profile)
-    _follow_profile_macs(task, profile, purpose)
+    _follow_profile_macs(task, profile)
+    parent = super(OneViewDeployMixin, task.driver.deploy)
     if purpose == CLEANING:
-        parent = super(OneViewDeployMixin, task.driver.deploy)
         result: str | None = parent.prepare_cleaning(task)  # type: ignore[attr-defined]
         return result
     try:
         _check_applied_profile(task, profile)
+        parent.prepare(task)  # type: ignore[attr-defined]
     except Exception:
         if created:
             _release_after_failure(task)
@@ -218,25 +229,13 @@ def _after_apply(
     return None
 
 
-def _follow_profile_macs(task: Any, profile: client.ServerProfile, purpose: str) -> None:
-    """The node's ports take the MACs the profile presents.
-
-    With ``macType`` Virtual they come from OneView's pool when the profile is made, so a
-    node's ports (its agent's lookup, its PXE configuration, its Neutron ports) must follow.
-    Cleaning prepares its network and ramdisk boot after this; a deploy prepared them before
-    the profile existed, so they are prepared again for the new MACs.
-    """
+def _follow_profile_macs(task: Any, profile: client.ServerProfile) -> None:
+    """The node's ports take the MACs the profile presents (with ``macType`` Virtual they
+    come from OneView's pool when the profile is made): before the network and the agent's
+    boot are prepared for them."""
     changed = node_ports.follow(task, nics.profile_nics(profile))
-    if not changed or purpose == CLEANING:
-        return
-    LOG.info(
-        "Node %s: ports %s follow the profile's MACs; preparing the deployment again for them",
-        task.node.uuid,
-        ", ".join(changed),
-    )
-    task.driver.network.remove_provisioning_network(task)
-    parent = super(OneViewDeployMixin, task.driver.deploy)
-    parent.prepare(task)  # type: ignore[attr-defined]
+    if changed:
+        LOG.info("Node %s: ports %s follow the profile's MACs", task.node.uuid, ", ".join(changed))
 
 
 def _template(task: Any, failure: type[Exception]) -> client.ServerProfileTemplate:
