@@ -223,12 +223,6 @@ class OneViewCloud(Startable):
             "endpoint_override": self.neutron.url,
             "provisioning_network": PROVISIONING_NETWORK,
             "cleaning_network": PROVISIONING_NETWORK,
-            # Workaround: with Ironic's default (true), a deploy waits in the network
-            # interface's prepare for its provisioning port to go ACTIVE, which the oneview
-            # ML2 driver only does once a server profile exists, and oneview-direct applies
-            # the profile in a deploy step after that prepare: the deploy hangs for
-            # neutron_agent_max_attempts x neutron_agent_status_retry_interval (1000 s).
-            "fail_on_port_binding_failure": False,
         }
         self.ironic.sections["glance"] = self.glance.endpoint_options
         stack.enter_context(HttpRoot(self._pxe_http_root(), self._pxe_http_port()))
