@@ -1,17 +1,26 @@
 """``python -m bench``: every benchmark, one after the other.
 
-Arguments go to the simulator benchmark; ``python -m bench.ironic_periodics --help``,
-``python -m bench.ironic_power_sync --help``, ``python -m bench.enrollment --help``,
-``python -m bench.deploy --help``, ``python -m bench.ml2 --help`` and
-``python -m bench.daemon --help`` tell how to run the Ironic, power sync, enrollment, deploy,
-ML2 and ironic-oneviewd ones alone.
+Arguments go to the simulator benchmark; ``python -m bench.<name> --help`` tells how to run
+one alone: ``ironic_periodics``, ``ironic_power_sync``, ``enrollment``, ``deploy``,
+``deploy_locks`` (conductor lock time per deploy, blocking vs asynchronous), ``ml2``,
+``daemon`` and ``nova_boot`` (server create/delete through Nova on a OneView blade).
 """
 
 from __future__ import annotations
 
 import sys
 
-from bench import daemon, deploy, enrollment, ironic_periodics, ironic_power_sync, ml2, simulator
+from bench import (
+    daemon,
+    deploy,
+    deploy_locks,
+    enrollment,
+    ironic_periodics,
+    ironic_power_sync,
+    ml2,
+    nova_boot,
+    simulator,
+)
 
 if __name__ == "__main__":
     status = simulator.main(sys.argv[1:])
@@ -19,5 +28,7 @@ if __name__ == "__main__":
     status = status or ironic_power_sync.main([])
     status = status or enrollment.main([])
     status = status or deploy.main([])
+    status = status or deploy_locks.main([])
     status = status or ml2.main([])
-    sys.exit(status or daemon.main([]))
+    status = status or daemon.main([])
+    sys.exit(status or nova_boot.main([]))
