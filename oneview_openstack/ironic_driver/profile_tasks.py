@@ -1,24 +1,27 @@
 """Steps that wait for a OneView task without holding the node: the ``oneview`` async steps.
 
 Applying a server profile can take half an hour (a firmware update). A step (or
-``prepare_cleaning``) starts OneView's task without waiting, and returns :func:`wait_for`:
-the node goes to CLEANWAIT / DEPLOYWAIT / SERVICEWAIT, its lock and the conductor's worker
-are free, and ``driver_internal_info/oneview_pending_task`` says what it waits for::
+``prepare_cleaning``, or an in-band inspection's ``inspect_hardware``) starts OneView's task
+without waiting, and returns :func:`wait_for`: the node goes to CLEANWAIT / DEPLOYWAIT /
+SERVICEWAIT / INSPECTWAIT, its lock and the conductor's worker are free, and
+``driver_internal_info/oneview_pending_task`` says what it waits for::
 
     {"uri": "/rest/tasks/..", "kind": "apply-profile", "operation": "clean",
      "started_at": <epoch s>, "timeout": <s>, "data": {...}}
+
+(``operation``: ``clean``, ``deploy``, ``service`` or ``inspect``.)
 
 Every ``[oneview]task_poll_interval`` seconds, :class:`TaskPoller` (a periodic task of the
 power interface, see :mod:`periodics`) reads the tasks of all waiting nodes in **one listing
 per appliance** and, for each task that ended, takes the node's lock and:
 
 - success: runs the :func:`on_success` handler of the task's *kind*; it returns ``None``
-  (the step flow resumes: Ironic's ``notify_conductor_resume_*``), :func:`wait_for` again
-  (a chained task), or :data:`KEEP_WAITING` (something else resumes the node, e.g. the
-  agent ramdisk it booted);
+  (the step flow resumes: Ironic's ``notify_conductor_resume_*``; an inspection is done),
+  :func:`wait_for` again (a chained task), or :data:`KEEP_WAITING` (something else resumes
+  the node, e.g. the agent ramdisk it booted);
 - Error / Terminated: runs the optional :func:`on_failure` handler, then fails the
-  operation through Ironic's cleaning/deploying/servicing error handler, naming the node,
-  the task and OneView's message;
+  operation through Ironic's cleaning/deploying/servicing/inspecting error handler, naming
+  the node, the task and OneView's message;
 - still running past its ``timeout``: the operation fails the same way, but what OneView
   is still applying is not deleted under it: the task becomes a *leftover*
   (``driver_internal_info/oneview_leftover_tasks``) and the :func:`on_leftover` handler of
@@ -54,16 +57,18 @@ KEEP_WAITING = "keep-waiting"
 """A success handler's answer: stay in the wait state, something else resumes the node."""
 
 PURPOSE = "OneView task poller"
-WAIT_STATES = (states.CLEANWAIT, states.DEPLOYWAIT, states.SERVICEWAIT)
+WAIT_STATES = (states.CLEANWAIT, states.DEPLOYWAIT, states.SERVICEWAIT, states.INSPECTWAIT)
 _OPERATIONS = {
     states.CLEANWAIT: "clean",
     states.DEPLOYWAIT: "deploy",
     states.SERVICEWAIT: "service",
+    states.INSPECTWAIT: "inspect",
 }
 _WAIT_OF_ACTIVE_STATE = {
     states.CLEANING: states.CLEANWAIT,
     states.DEPLOYING: states.DEPLOYWAIT,
     states.SERVICING: states.SERVICEWAIT,
+    states.INSPECTING: states.INSPECTWAIT,
 }
 
 Handler = Callable[[Any, client.Task, dict[str, Any]], str | None]
@@ -87,12 +92,13 @@ def wait_for(
     data: Mapping[str, Any] | None = None,
 ) -> str:
     """Record that the node's current step waits for *oneview_task* (saved on the node) and
-    return the wait state the step must return (CLEANWAIT / DEPLOYWAIT / SERVICEWAIT).
+    return the wait state the step must return (CLEANWAIT / DEPLOYWAIT / SERVICEWAIT, or
+    INSPECTWAIT for ``inspect_hardware``).
 
     A task OneView finished synchronously (no URI) is handled at the poller's next period.
 
     :raises: ValueError if no success handler is registered for *kind* (a programming error).
-    :raises: InvalidState if the node runs no clean, deploy or service operation.
+    :raises: InvalidState if the node runs no clean, deploy, service or inspect operation.
     """
     if kind not in _ON_SUCCESS:
         raise ValueError(f"profile_tasks: no on_success handler registered for kind {kind!r}")
@@ -233,7 +239,8 @@ def _wait_state(node: Any) -> str:
     if found is None:
         raise exception.InvalidState(
             f"Node {node.uuid}: cannot wait for a OneView task in provision state "
-            f"{node.provision_state}; only while cleaning, deploying or servicing."
+            f"{node.provision_state}; only while cleaning, deploying, servicing or "
+            "inspecting."
         )
     return found
 
@@ -511,8 +518,11 @@ def failure_message(node: Any, entry: Mapping[str, Any], finished: client.Task) 
 
 
 def resume(task: Any, operation: str) -> None:
-    """Continue the node's clean/deploy/service steps (releases the lock)."""
-    if operation == "clean":
+    """Continue the node's clean/deploy/service steps (releases the lock); an inspection
+    whose handler answered None is done."""
+    if operation == "inspect":
+        task.process_event("done")
+    elif operation == "clean":
         manager_utils.notify_conductor_resume_clean(task)
     elif operation == "service":
         manager_utils.notify_conductor_resume_service(task)
@@ -521,9 +531,18 @@ def resume(task: Any, operation: str) -> None:
 
 
 def fail(task: Any, operation: str, message: str) -> None:
-    """Fail the node's operation through Ironic's error handler of that operation."""
+    """Fail the node's operation through Ironic's error handler of that operation.
+
+    An inspection fails as Ironic's conductor fails one (``inspecting_error_handler``, then
+    the ``fail`` event), without the inspect interface's tear-down: that powers the server
+    off and cleans the agent's boot, which nothing prepared while OneView applied (or still
+    applies) a profile; the kind's :func:`on_failure` handler cleans up what it started.
+    """
     LOG.error(message)
-    if operation == "clean":
+    if operation == "inspect":
+        manager_utils.inspecting_error_handler(task, message, tear_down_inspection=False)
+        task.process_event("fail")
+    elif operation == "clean":
         manager_utils.cleaning_error_handler(task, message)
     elif operation == "service":
         manager_utils.servicing_error_handler(task, message)

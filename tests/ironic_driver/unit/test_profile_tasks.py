@@ -111,6 +111,78 @@ class ProfileTasksTestCase(OneViewTestCase):
         assert node.driver_internal_info["deployment_polling"] is True
         assert node.driver_internal_info["skip_current_deploy_step"] is True
 
+    def inspecting_node(self, *, answer: str | None = None) -> tuple[Any, client.Task]:
+        """A node in INSPECTWAIT (its inspect_hardware) waiting for a power task."""
+        node = self.create_oneview_node(provision_state=states.INSPECTING)
+        started = self.ov(node).server_hardware.set_power(
+            self.seed.server(oneview_seed.BLADE), client.PowerState.ON, wait=False
+        )
+        data = {"answer": answer} if answer else {}
+        with task_manager.acquire(self.context, node.uuid) as task:
+            state = profile_tasks.wait_for(task, started, kind="test-power", timeout=60, data=data)
+            task.process_event("wait")
+        assert state == states.INSPECTWAIT
+        return node, started
+
+    def test_an_inspection_waits_in_inspectwait_and_is_done_after_the_task(self) -> None:
+        node, started = self.inspecting_node()
+        node.refresh()
+        assert node.driver_internal_info[profile_tasks.PENDING]["operation"] == "inspect"
+        assert node.reservation is None, "the lock is free while OneView works"
+        self.finish(started, node)
+
+        report = self.run_period()
+
+        node.refresh()
+        assert report.handled == {"resumed": [node.uuid]}
+        assert node.provision_state == states.MANAGEABLE
+        assert profile_tasks.PENDING not in node.driver_internal_info
+
+    def test_an_inspection_may_keep_waiting_for_the_agent(self) -> None:
+        node, started = self.inspecting_node(answer=profile_tasks.KEEP_WAITING)
+        self.finish(started, node)
+
+        self.run_period()
+
+        node.refresh()
+        assert node.provision_state == states.INSPECTWAIT
+
+    def test_a_failed_task_fails_the_inspection_with_oneviews_message(self) -> None:
+        self.sim.operator.fail_next_task(
+            "SERVER_MOMENTARY_PRESS_OFF_TIMEOUT",
+            "The server did not power off in time.",
+            resource_category="server-hardware",
+        )
+        node, started = self.inspecting_node()
+        with pytest.raises(client.TaskFailed):
+            self.finish(started, node)
+
+        report = self.run_period()
+
+        node.refresh()
+        assert report.handled == {"failed": [node.uuid]}
+        assert node.provision_state == states.INSPECTFAIL
+        assert node.uuid in node.last_error and started.uri in node.last_error
+        assert "The server did not power off in time." in node.last_error
+        assert SEEN[0][0] == "failure" and SEEN[0][1][0] == started.uri
+        history = self.dbapi.get_node_history_by_node_id(node.id)
+        assert history[-1].event_type == states.INTROSPECTION and history[-1].severity == "ERROR"
+
+    def test_a_timed_out_task_fails_the_inspection_and_becomes_a_leftover(self) -> None:
+        self.sim.operator.set_config(time_scale=0.05)
+        node, started = self.inspecting_node()
+        with task_manager.acquire(self.context, node.uuid) as task:
+            entry = dict(task.node.driver_internal_info[profile_tasks.PENDING], timeout=0.0)
+            task.node.set_driver_internal_info(profile_tasks.PENDING, entry)
+            task.node.save()
+
+        self.run_period()
+
+        node.refresh()
+        assert node.provision_state == states.INSPECTFAIL
+        assert "still" in node.last_error and started.uri in node.last_error
+        assert [e["uri"] for e in profile_tasks.leftovers(node)] == [started.uri]
+
     def test_waiting_outside_an_operation_is_refused(self) -> None:
         node = self.create_oneview_node(provision_state=states.MANAGEABLE)
         with (
