@@ -17,9 +17,9 @@ Retries and failures (the conductor may die or lose an answer at any point):
 - a profile a OneView user applied is never touched: allocation refuses with
   :class:`errors.ServerInUseByOneView` and deallocation leaves it alone.
 
-Deploy and cleaning do not wait for OneView under the node's lock (see :mod:`profile_tasks`):
-:func:`start_allocation` POSTs the profile and returns the task (kind :data:`APPLY`), the
-poller calls :func:`finish_allocation` when it succeeded, :func:`undo_failed_apply` when it
+Deploy, cleaning and in-band inspection do not wait for OneView under the node's lock (see
+:mod:`profile_tasks`): :func:`start_allocation` POSTs the profile and returns the task (kind
+:data:`APPLY`; in-band inspection's own kind, see :mod:`inband_inspect`), the poller calls :func:`finish_allocation` when it succeeded, :func:`undo_failed_apply` when it
 failed; :func:`deallocate` starts the DELETE and records it in the background (kind
 :data:`REMOVE`). A profile OneView is still applying (an abort, a timeout) is never deleted
 under it: :func:`remove_abandoned` deletes it once OneView's task ended. A node with such a
@@ -92,8 +92,8 @@ def is_ironic_profile(profile: client.ServerProfile, node: Any) -> bool:
 
 def allocate(task: Any, doing: str = "allocating a server profile") -> client.ServerProfile:
     """The node's server carrying a profile Ironic applied; created from the template if
-    needed, **waiting** for OneView under the node's lock (in-band inspection only; deploy and
-    cleaning use :func:`start_allocation`).
+    needed, **waiting** for OneView under the node's lock (deploy, cleaning and in-band
+    inspection use :func:`start_allocation` instead).
 
     :raises: MissingParameterValue, InvalidParameterValue if the node's settings are wrong.
     :raises: ServerInUseByOneView if a OneView user's profile is on the server.
