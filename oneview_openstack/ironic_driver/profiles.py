@@ -21,9 +21,10 @@ Deploy, cleaning and in-band inspection do not wait for OneView under the node's
 :mod:`profile_tasks`): :func:`start_allocation` POSTs the profile and returns the task (kind
 :data:`APPLY`; in-band inspection's own kind, see :mod:`inband_inspect`), the poller calls
 :func:`finish_allocation` when it succeeded, :func:`undo_failed_apply` when it failed;
-:func:`deallocate` starts the DELETE and records it in the background (kind :data:`REMOVE`). A profile OneView is still applying (an abort, a timeout) is never deleted
-under it: :func:`remove_abandoned` deletes it once OneView's task ended. A node with such a
-task outstanding waits for it before it applies a profile again.
+:func:`deallocate` starts the DELETE and records it in the background (kind :data:`REMOVE`). A
+profile OneView is still applying (an abort, a timeout) is never deleted under it:
+:func:`remove_abandoned` deletes it once OneView's task ended. A node with such a task
+outstanding waits for it before it applies a profile again.
 """
 
 from __future__ import annotations
