@@ -184,6 +184,24 @@ class InbandInspectTestCase(OneViewTestCase):
         assert self.profiles_named("ironic-inband-1") == []
         assert inband_inspect.INSPECTION_PROFILE not in self.node.driver_internal_info
 
+    def test_the_agents_boot_failing_after_the_apply_fails_the_inspection_and_no_profile(
+        self,
+    ) -> None:
+        self.start()
+        self.sim.operator.fail_next_task(
+            "POWER_ON_FAILED", "The iLO did not answer.", resource_category="server-hardware"
+        )
+
+        report = self.apply_ends()
+        self.removals_end()
+
+        assert report.handled == {"failed": [self.node.uuid]}
+        assert self.node.provision_state == states.INSPECTFAIL
+        assert "The iLO did not answer." in self.node.last_error
+        assert self.carried() is None
+        assert common.applied_profile_uri(self.node) is None
+        assert inband_inspect.INSPECTION_PROFILE not in self.node.driver_internal_info
+
     def test_a_server_a_oneview_user_holds_is_not_inspected_in_band(self) -> None:
         taken = self.sim.operator.apply_foreign_profile(self.server_uri, "batch-team")
 
