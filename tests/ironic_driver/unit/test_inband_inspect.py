@@ -91,7 +91,7 @@ class InbandInspectTestCase(OneViewTestCase):
         self.apply_ends()
 
     def test_the_inspection_waits_for_the_apply_with_the_node_unlocked(self) -> None:
-        self.sim.operator.set_config(time_scale=0.05)
+        self.sim.operator.set_config(time_scale=0.01)
 
         assert self.start() == states.INSPECTWAIT
 
@@ -146,7 +146,7 @@ class InbandInspectTestCase(OneViewTestCase):
         assert self.carried() is None
 
     def test_an_abort_during_the_apply_leaves_nothing_once_oneview_ends_it(self) -> None:
-        self.sim.operator.set_config(time_scale=0.05)
+        self.sim.operator.set_config(time_scale=0.01)
         self.start()
         task_uri = profile_tasks.pending(self.node)["uri"]  # type: ignore[index]
         with task_manager.acquire(self.context, self.node.uuid) as task:
@@ -200,6 +200,28 @@ class InbandInspectTestCase(OneViewTestCase):
         assert "The iLO did not answer." in self.node.last_error
         assert self.carried() is None
         assert common.applied_profile_uri(self.node) is None
+        assert inband_inspect.INSPECTION_PROFILE not in self.node.driver_internal_info
+
+    def test_an_apply_past_the_timeout_fails_the_inspection_and_its_profile_goes_later(
+        self,
+    ) -> None:
+        self.sim.operator.set_config(time_scale=0.01)
+        self.start()
+        with task_manager.acquire(self.context, self.node.uuid) as task:
+            entry = dict(profile_tasks.pending(task.node) or {}, timeout=0.0)
+            task.node.set_driver_internal_info(profile_tasks.PENDING, entry)
+            task.node.save()
+
+        self.run_poller()
+
+        self.node.refresh()
+        assert self.node.provision_state == states.INSPECTFAIL
+        assert "[oneview]task_timeout" in self.node.last_error
+        assert [e["uri"] for e in profile_tasks.leftovers(self.node)] == [entry["uri"]]
+        self.removals_end()  # OneView ends the apply; its profile goes
+        self.removals_end()  # and the removal ends
+        assert self.carried() is None
+        assert self.profiles_named("ironic-inband-1") == []
         assert inband_inspect.INSPECTION_PROFILE not in self.node.driver_internal_info
 
     def test_a_server_a_oneview_user_holds_is_not_inspected_in_band(self) -> None:
