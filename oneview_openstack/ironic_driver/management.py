@@ -20,7 +20,7 @@ import logging
 import re
 from typing import Any
 
-from ironic.common import components, exception, indicator_states
+from ironic.common import components, exception, indicator_states, states
 from ironic.common.health_states import HealthState
 from ironic.conductor import task_manager
 from ironic.drivers import base
@@ -36,10 +36,15 @@ from oneview_openstack.ironic_driver import (
     nics,
     ownership,
     profile_inventory,
+    profiles,
     sensors,
 )
 
 LOG = logging.getLogger(__name__)
+
+# Ironic disables secure boot when it tears an instance down (the boot interface's
+# clean_up_instance); the server may be powered off for it then.
+TEARING_DOWN = (states.DELETING, states.CLEANING)
 
 VENDOR = "hpe"
 
@@ -334,6 +339,10 @@ class OneViewManagement(base.ManagementInterface):
                 return
             hardware_type = ov.server_hardware_types.get(server.server_hardware_type_uri or "")
             _check_secure_boot(task, hardware_type, profile, state, doing)
+            if not state and task.node.provision_state in TEARING_DOWN:
+                # The instance is gone: the server may go off for the change.
+                profiles.power_off(task, ov, server)
+                server = ov.server_hardware.get(server.uri)
             if server.power_state != client.PowerState.OFF:
                 raise errors.OneViewError(
                     node=task.node.uuid,

@@ -217,6 +217,13 @@ def deploy_with_secure_boot(lab: AgentLab, images: Any, boot_mode: dict[str, Any
         return baremetal.get_node(node.id)
 
 
+def undeploy(lab: AgentLab, node: Any) -> None:
+    """Tear the node down as an operator would (its PXE files go with it; deleting a
+    deployed node would leave them in the lab's shared PXE root)."""
+    baremetal = lab.ironic.connection().baremetal
+    assert move_node(baremetal, node.id, "deleted").provision_state == "available"
+
+
 def test_a_secure_boot_deploy_on_a_template_that_enables_it(lab, images):
     deployed = deploy_with_secure_boot(
         lab, images, {"mode": "UEFIOptimized", "secureBoot": "Enabled"}
@@ -226,6 +233,7 @@ def test_a_secure_boot_deploy_on_a_template_that_enables_it(lab, images):
     assert deployed.is_secure_boot is True
     profile = OneViewSide(lab.sim).get(deployed.driver_internal_info["applied_server_profile_uri"])
     assert profile["bootMode"]["secureBoot"] == "Enabled"
+    undeploy(lab, deployed)
 
 
 def test_a_secure_boot_deploy_on_a_template_in_uefi_mode_fails_naming_why(lab, images):
@@ -234,3 +242,4 @@ def test_a_secure_boot_deploy_on_a_template_in_uefi_mode_fails_naming_why(lab, i
     assert deployed.provision_state == "deploy failed"
     assert "secure boot cannot be enabled" in deployed.last_error
     assert "only in the UEFIOptimized boot mode" in deployed.last_error
+    undeploy(lab, deployed)
