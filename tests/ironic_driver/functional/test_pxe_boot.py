@@ -32,7 +32,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from openstack import exceptions
 
 from oneview_openstack.testing.image_server import ImageServer
 from oneview_openstack.testing.ironic_nodes import ProvisioningError, move_node
@@ -361,11 +360,14 @@ def test_a_deploy_asking_for_another_boot_mode_than_the_templates_is_refused(
     move_node(baremetal, pxe.node.id, "provide")
     baremetal.update_node(pxe.node.id, instance_info=image_info(images))
 
-    with pytest.raises(exceptions.BadRequestException) as caught:
-        baremetal.set_node_provision_state(pxe.node.id, "active")
+    # validate is offline (Nova validates before every boot): the deploy's first step,
+    # which reads the template, refuses before any profile or PXE file is made
+    with pytest.raises(ProvisioningError):
+        move_node(baremetal, pxe.node.id, "active")
 
-    assert "asks for boot mode 'bios'" in str(caught.value)
-    assert f"template '{seed.TEMPLATE}'" in str(caught.value)
-    assert baremetal.get_node(pxe.node.id).provision_state == "available"
+    failed = baremetal.get_node(pxe.node.id)
+    assert failed.provision_state == "deploy failed"
+    assert "asks for boot mode 'bios'" in failed.last_error
+    assert f"template '{seed.TEMPLATE}'" in failed.last_error
     assert pxe.server()["serverProfileUri"] is None
     assert pxe.files() == []
