@@ -12,6 +12,7 @@ from oneview_openstack.demo.progress import drive
 from oneview_openstack.demo.stage import (
     IRONIC_TIME_SCALE,
     PERIOD_SECONDS,
+    TASK_POLL_SECONDS,
     DemoFailure,
     DemoNode,
     Stage,
@@ -63,6 +64,7 @@ def start(stage: Stage, stack: ExitStack) -> None:
             ("[oneview] tls_cacert_file", stage.sim.ca_file),
             ("[oneview] username", f"{stage.sim.username} (password in ironic.conf)"),
             ("[oneview] periodic_check_interval", f"{PERIOD_SECONDS} s (300 s by default)"),
+            ("[oneview] task_poll_interval", f"{TASK_POLL_SECONDS} s (10 s by default)"),
         ],
         indent=2,
     )
@@ -191,6 +193,7 @@ def _count(stage: Stage, *requests: str) -> int:
 def provide(stage: Stage) -> None:
     show.step("provide: automated cleaning, on a server profile Ironic applies and then removes")
     drive(stage, stage.nodes, "provide", "available")
+    wait_profiles_removed(stage, stage.nodes)
     for node in stage.nodes:
         seen = stage.sim.operator.agent(node.server_uri)
         boots = ", ".join(f"{b['device']}: {b['runs']}" for b in seen["boots"])
@@ -199,6 +202,29 @@ def provide(stage: Stage) -> None:
             f"{node.name}: booted ({boots}); the virtual agent ran {', '.join(events) or '-'}",
             1,
         )
+
+
+def wait_profiles_removed(stage: Stage, nodes: list[DemoNode], timeout: float = 60.0) -> None:
+    """Ironic removes a profile in the background once cleaning is over (the node is
+    ``available`` at once, its conductor is not held while OneView deletes it): wait for
+    OneView to report the servers free."""
+    started = time.monotonic()
+    waiting = {node.server_uri: node for node in nodes}
+    while waiting:
+        for uri in list(waiting):
+            if stage.ov.server_hardware.get(uri).server_profile_uri is None:
+                waiting.pop(uri)
+        if not waiting:
+            break
+        if time.monotonic() - started > timeout:
+            names = ", ".join(node.name for node in waiting.values())
+            raise DemoFailure(f"the server profiles of {names} are still there after {timeout} s")
+        time.sleep(0.2)
+    show.say(
+        f"OneView removed the profiles in the background, {time.monotonic() - started:.1f} s "
+        "after the nodes became available",
+        1,
+    )
 
 
 def deploy(stage: Stage, node: DemoNode) -> None:
@@ -268,6 +294,7 @@ def undeploy(stage: Stage, node: DemoNode) -> None:
     profile_uri = stage.ov.server_hardware.get(node.server_uri).server_profile_uri
     show.step(f"undeploy {node.name}: cleaning on the same profile, then Ironic removes it")
     drive(stage, [node], "deleted", "available")
+    wait_profiles_removed(stage, [node])
     try:
         stage.ov.server_profiles.get(profile_uri or "")
         gone = f"server profile {node.profile_name} is STILL THERE ({profile_uri})"

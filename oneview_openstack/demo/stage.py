@@ -15,6 +15,8 @@ from oneview_openstack.testing.simulator import SimulatorHandle
 # How often the conductor runs the OneView periodic task (dynamic allocation): 300 s by
 # default, 1 s here so that chapter 3 happens while you watch.
 PERIOD_SECONDS = 1
+# Seconds between two readings of the OneView tasks the steps wait for (profile applies).
+TASK_POLL_SECONDS = 1
 # Profile tasks of 120 s take 1.2 s; a 10 s power task 0.1 s.
 IRONIC_TIME_SCALE = 0.01
 # Seconds between two heartbeats of the simulator's virtual agents (1 s by default).
@@ -69,6 +71,8 @@ def oneview_options(sim: SimulatorHandle) -> dict[str, object]:
         "password": sim.password,
         "tls_cacert_file": sim.ca_file,
         "periodic_check_interval": PERIOD_SECONDS,
+        # How often the conductor reads the OneView tasks steps wait for (10 s by default).
+        "task_poll_interval": TASK_POLL_SECONDS,
         # The power-state sync reads the periodic task's listing while it is this fresh.
         "inventory_max_age": 5 * PERIOD_SECONDS,
     }
