@@ -106,6 +106,8 @@ class NodeView:
 def decide(node: NodeView, server: client.ServerHardware) -> Action | None:
     """The transition *node* needs given how the listing shows its *server* (or none)."""
     owner = ownership.owner(server.server_profile_uri, node.applied_profile)
+    if owner is ownership.Owner.ONEVIEW_USER and being_removed(node, server.server_profile_uri):
+        owner = ownership.Owner.NOBODY  # Ironic's own profile, OneView still deleting it
     state = node.provision_state
     if state in INSPECTION_OVER and node.driver_internal_info.get(INSPECTION_PROFILE):
         return Action.RELEASE_INSPECTION
@@ -123,6 +125,16 @@ def decide(node: NodeView, server: client.ServerHardware) -> Action | None:
         if flagged and not lost:
             return Action.CLEAR_LOST
     return None
+
+
+def being_removed(node: NodeView, profile_uri: str | None) -> bool:
+    """The node is removing *profile_uri* in the background (a profile it applied and has
+    already forgotten: cleaning is over, the node ``available``, OneView still deleting)."""
+    for entry in node.driver_internal_info.get(profile_tasks.LEFTOVERS) or []:
+        data = entry.get("data") if isinstance(entry, dict) else None
+        if isinstance(data, dict) and common.same_uri(data.get("profile"), profile_uri):
+            return True
+    return False
 
 
 def holds_our_claim(node: NodeView) -> bool:

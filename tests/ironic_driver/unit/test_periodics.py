@@ -9,7 +9,7 @@ from ironic.common import faults, states
 from ironic.conductor import task_manager
 
 from oneview_openstack import client
-from oneview_openstack.ironic_driver import common, periodics, profiles, transitions
+from oneview_openstack.ironic_driver import common, periodics, profile_tasks, profiles, transitions
 from oneview_openstack.ironic_driver.periodics import NodeView, decide
 from oneview_openstack.ironic_driver.transitions import CLAIMED, Action
 
@@ -38,6 +38,11 @@ def server(profile: str | None) -> client.ServerHardware:
     return client.ServerHardware({"uri": "/rest/server-hardware/s1", "serverProfileUri": profile})
 
 
+REMOVING_OURS = {
+    profile_tasks.LEFTOVERS: [
+        {"uri": "/rest/tasks/t1", "kind": profiles.REMOVE, "data": {"profile": OURS}}
+    ]
+}
 CLAIMED_INFO = {CLAIMED: {"reason": CLAIM_REASON, "profile": THEIRS}}
 LOST_OURS = {common.APPLIED_PROFILE: OURS, profiles.PROFILE_LOST: {"reason": "x"}}
 
@@ -49,6 +54,9 @@ DECISIONS = [
     (view(states.AVAILABLE, internal={common.APPLIED_PROFILE: OURS}), OURS, None),
     # driver_info is user-writable: a record there does not make a user's server Ironic's
     (view(states.AVAILABLE, driver_info={common.APPLIED_PROFILE: THEIRS}), THEIRS, Action.TAKE),
+    # cleaning is over and OneView still deletes the node's own profile: not a user's server
+    (view(states.AVAILABLE, internal=REMOVING_OURS), OURS, None),
+    (view(states.AVAILABLE, internal=REMOVING_OURS), THEIRS, Action.TAKE),
     (view(states.MANAGEABLE, maintenance=True, reason=CLAIM_REASON, internal=CLAIMED_INFO),
      None, Action.GIVE_BACK),
     (view(states.MANAGEABLE, maintenance=True, reason=CLAIM_REASON, internal=CLAIMED_INFO),
