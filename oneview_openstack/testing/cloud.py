@@ -87,6 +87,8 @@ class OneViewCloud(Startable):
     :param cert_dir: the simulator's certificates (made there once, reused).
     :param update_resources_interval: Nova's, in seconds (how soon Placement follows a node).
     :param debug: DEBUG lines in the OpenStack services' logs.
+    :param enroll_on_start: start ``ironic-oneviewd`` in :meth:`start`; when False, the
+        caller does with :meth:`start_enrollment` (the demo, to show the nodes moving).
     """
 
     def __init__(
@@ -97,12 +99,14 @@ class OneViewCloud(Startable):
         cert_dir: Path | None = None,
         update_resources_interval: int = 2,
         debug: bool = False,
+        enroll_on_start: bool = True,
     ) -> None:
         self.workdir = Path(workdir)
         self.template = template
         self.cert_dir = Path(cert_dir) if cert_dir else self.workdir / "certs"
         self.update_resources_interval = update_resources_interval
         self.debug = debug
+        self.enroll_on_start = enroll_on_start
         self.mariadb = MariaDBServer(self.workdir / "mariadb")
         self.rabbitmq = RabbitMQServer(self.workdir / "rabbitmq")
         self.placement = PlacementService(self.workdir / "placement")
@@ -227,9 +231,17 @@ class OneViewCloud(Startable):
         self.ironic.sections["glance"] = self.glance.endpoint_options
         stack.enter_context(HttpRoot(self._pxe_http_root(), self._pxe_http_port()))
         stack.enter_context(self.ironic)
-        self._daemon = stack.enter_context(self._daemon_process())
+        if self.enroll_on_start:
+            self.start_enrollment()
         self._nova = stack.enter_context(self._nova_cloud())
         self.startup_seconds = time.monotonic() - started
+
+    def start_enrollment(self) -> DaemonProcess:
+        """Start ``ironic-oneviewd`` (once): it enrolls the template's servers and brings them
+        to ``available``; stopped with the cloud."""
+        if self._daemon is None:
+            self._daemon = self._stack.enter_context(self._daemon_process())
+        return self._daemon
 
     def stop(self) -> None:
         """Stop every service started, the last started first."""
