@@ -5,7 +5,8 @@ the OneView simulator with its virtual agents, Neutron with the ``oneview`` mech
 (``physnet1`` mapped to the simulator's tagged uplink sets, its flat segments to the
 ``deploy`` network), the provisioning network, Ironic with the ``oneview`` hardware type
 (``neutron`` network interface, PXE boot, ``oneview-direct`` deploy), the HTTP server of
-Ironic's image cache, ``ironic-oneviewd`` enrolling one template's servers, and Nova::
+Ironic's image cache, ``ironic-oneviewd`` enrolling the servers of one or more templates, and
+Nova::
 
     with OneViewCloud(workdir) as cloud:
         conn = cloud.connection()
@@ -20,6 +21,10 @@ HTTP root, which :class:`HttpRoot` serves at ``[deploy] http_url``; the virtual 
 there and checks Glance's hash. Periodic intervals are short (``[oneview]
 periodic_check_interval``, Nova's ``update_resources_interval``...) so that the story's waits
 last seconds.
+
+:meth:`OneViewCloud.service_configs` returns what each service's configuration file holds,
+built by the same code as :meth:`~OneViewCloud.start`, without starting anything:
+:mod:`.setup_doc` renders the operator's setup page from it.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType
@@ -46,7 +51,7 @@ from oneview_openstack.testing.ironic_service import IronicService
 from oneview_openstack.testing.mariadb import MariaDBServer
 from oneview_openstack.testing.neutron_service import NeutronService
 from oneview_openstack.testing.nova_cloud import NovaCloud
-from oneview_openstack.testing.oneviewd import DaemonProcess
+from oneview_openstack.testing.oneviewd import DaemonProcess, OneViewLogin
 from oneview_openstack.testing.placement_service import PlacementService
 from oneview_openstack.testing.rabbitmq import RabbitMQServer
 from oneview_openstack.testing.service_process import LOOPBACK, Startable, console_script
@@ -59,6 +64,8 @@ LOG = logging.getLogger(__name__)
 
 #: The template whose servers the daemon enrolls: Frame3 bays 1 and 2 of the seed (EG-Edge).
 TEMPLATE = "SPT-Edge-SY480"
+#: Databases of the MariaDB server, by service (Nova makes its own three).
+DATABASES = ("ironic", "neutron")
 PHYSICAL_NETWORK = "physnet1"
 PROVISIONING_NETWORK = "provisioning"
 PROVISIONING_CIDR = "10.20.0.0/24"
@@ -83,7 +90,8 @@ _T = TypeVar("_T")
 class OneViewCloud(Startable):
     """Every service of the story, with its files under ``workdir``.
 
-    :param template: the server profile template whose servers ``ironic-oneviewd`` enrolls.
+    :param template: the server profile template (or templates, in order) whose servers
+        ``ironic-oneviewd`` enrolls.
     :param cert_dir: the simulator's certificates (made there once, reused).
     :param update_resources_interval: Nova's, in seconds (how soon Placement follows a node).
     :param debug: DEBUG lines in the OpenStack services' logs.
@@ -95,14 +103,14 @@ class OneViewCloud(Startable):
         self,
         workdir: Path,
         *,
-        template: str = TEMPLATE,
+        template: str | Sequence[str] = TEMPLATE,
         cert_dir: Path | None = None,
         update_resources_interval: int = 2,
         debug: bool = False,
         enroll_on_start: bool = True,
     ) -> None:
         self.workdir = Path(workdir)
-        self.template = template
+        self.templates = (template,) if isinstance(template, str) else tuple(template)
         self.cert_dir = Path(cert_dir) if cert_dir else self.workdir / "certs"
         self.update_resources_interval = update_resources_interval
         self.debug = debug
@@ -215,32 +223,26 @@ class OneViewCloud(Startable):
         stack = self._stack
         for service in (self.mariadb, self.rabbitmq, self.placement, self.glance):
             stack.enter_context(service)
+        databases = {name: self.mariadb.create_database(name) for name in DATABASES}
         # Ironic's port first: the simulator's agents call it back.
-        self._ironic = _ironic(self.workdir / "ironic", self.mariadb.create_database("ironic"))
-        self._ironic.debug = self.debug
+        self._ironic = self._ironic_service(databases["ironic"])
         self._sim = self._start_simulator()
-        self._neutron = stack.enter_context(self._neutron_service(self.sim))
+        self._neutron = stack.enter_context(self._neutron_service(self.sim, databases["neutron"]))
         self._create_provisioning_network()
-        self.ironic.oneview = _ironic_oneview(self.sim)
-        self.ironic.sections["neutron"] = {
-            "auth_type": "none",
-            "endpoint_override": self.neutron.url,
-            "provisioning_network": PROVISIONING_NETWORK,
-            "cleaning_network": PROVISIONING_NETWORK,
-        }
-        self.ironic.sections["glance"] = self.glance.endpoint_options
+        self._configure_ironic(self.ironic, self.sim, self.neutron.url)
         stack.enter_context(HttpRoot(self._pxe_http_root(), self._pxe_http_port()))
         stack.enter_context(self.ironic)
         if self.enroll_on_start:
             self.start_enrollment()
-        self._nova = stack.enter_context(self._nova_cloud())
+        self._nova = stack.enter_context(self._nova_cloud(self.neutron.url, self.ironic.url))
         self.startup_seconds = time.monotonic() - started
 
     def start_enrollment(self) -> DaemonProcess:
         """Start ``ironic-oneviewd`` (once): it enrolls the template's servers and brings them
         to ``available``; stopped with the cloud."""
         if self._daemon is None:
-            self._daemon = self._stack.enter_context(self._daemon_process())
+            daemon = self._daemon_process(self.sim, self.ironic.url)
+            self._daemon = self._stack.enter_context(daemon)
         return self._daemon
 
     def stop(self) -> None:
@@ -250,7 +252,50 @@ class OneViewCloud(Startable):
         finally:
             self._release_sigterm()
 
+    # -- the configuration ---------------------------------------------------------------
+
+    def service_configs(
+        self, oneview: OneViewLogin, database_url: str
+    ) -> dict[str, dict[str, dict[str, object]]]:
+        """``{file name: {section: {option: value}}}``: each configuration file as
+        :meth:`start` writes it, for a OneView reached with ``oneview`` and databases at
+        ``database_url``; nothing is started or written.
+
+        The files: ``ironic.conf``, Neutron's ``neutron.conf`` and ``ml2_conf.ini``,
+        ``nova.conf`` (nova-compute's: the API and conductor add their databases) and
+        ``ironic-oneviewd.conf``.
+        """
+        ironic = self._ironic_service(database_url)
+        neutron = self._neutron_service(oneview, database_url)
+        self._configure_ironic(ironic, oneview, neutron.url)
+        neutron_conf, ml2_conf = neutron._config_sections()
+        return {
+            "ironic.conf": ironic._config_sections(),
+            "neutron.conf": neutron_conf,
+            "ml2_conf.ini": ml2_conf,
+            "nova.conf": self._nova_cloud(neutron.url, ironic.url)._common_sections(),
+            "ironic-oneviewd.conf": self._daemon_process(oneview, ironic.url)._config(),
+        }
+
     # -- the pieces --------------------------------------------------------------------
+
+    def _ironic_service(self, database_url: str) -> IronicService:
+        ironic = _ironic(self.workdir / "ironic", database_url)
+        ironic.debug = self.debug
+        return ironic
+
+    def _configure_ironic(
+        self, ironic: IronicService, oneview: OneViewLogin, neutron_url: str
+    ) -> None:
+        """Ironic's sections for the services started after its port was chosen."""
+        ironic.oneview = _ironic_oneview(oneview)
+        ironic.sections["neutron"] = {
+            "auth_type": "none",
+            "endpoint_override": neutron_url,
+            "provisioning_network": PROVISIONING_NETWORK,
+            "cleaning_network": PROVISIONING_NETWORK,
+        }
+        ironic.sections["glance"] = self.glance.endpoint_options
 
     def _start_simulator(self) -> SimulatorHandle:
         handle = start_simulator(
@@ -264,14 +309,14 @@ class OneViewCloud(Startable):
         self._stack.callback(handle.stop)
         return handle
 
-    def _neutron_service(self, sim: SimulatorHandle) -> NeutronService:
+    def _neutron_service(self, oneview: OneViewLogin, database_url: str) -> NeutronService:
         return NeutronService(
             self.workdir / "neutron",
-            database_url=self.mariadb.create_database("neutron"),
+            database_url=database_url,
             vlan_ranges=(PROJECT_VLANS,),
             debug=self.debug,
             sections={
-                "oneview": _oneview_credentials(sim),
+                "oneview": _oneview_credentials(oneview),
                 "ml2_oneview": {
                     "uplinkset_mappings": UPLINKSET_MAPPINGS,
                     "flat_net_mappings": FLAT_NET_MAPPINGS,
@@ -300,12 +345,12 @@ class OneViewCloud(Startable):
         assert self.ironic.pxe_roots is not None  # noqa: S101 - _ironic() sets pxe=True
         return self.ironic.pxe_roots.http_port
 
-    def _daemon_process(self) -> DaemonProcess:
+    def _daemon_process(self, oneview: OneViewLogin, ironic_url: str) -> DaemonProcess:
         return DaemonProcess(
             self.workdir / "ironic-oneviewd",
-            simulator=self.sim,
-            ironic_url=self.ironic.url,
-            templates=[self.template],
+            simulator=oneview,
+            ironic_url=ironic_url,
+            templates=self.templates,
             daemon={
                 "interval": 2,
                 "poll_interval": 0.5,
@@ -315,15 +360,15 @@ class OneViewCloud(Startable):
             },
         )
 
-    def _nova_cloud(self) -> NovaCloud:
+    def _nova_cloud(self, neutron_url: str, ironic_url: str) -> NovaCloud:
         return NovaCloud(
             self.workdir / "nova",
             mariadb=self.mariadb,
             broker=self.rabbitmq,
             placement=self.placement,
             glance=self.glance,
-            neutron_url=self.neutron.url,
-            ironic_url=self.ironic.url,
+            neutron_url=neutron_url,
+            ironic_url=ironic_url,
             update_resources_interval=self.update_resources_interval,
             # Nova polls Ironic every api_retry_interval while a node deploys (default 2 s).
             sections={
@@ -385,18 +430,18 @@ def _started(service: _T | None, name: str) -> _T:
     return service
 
 
-def _oneview_credentials(sim: SimulatorHandle) -> dict[str, object]:
+def _oneview_credentials(oneview: OneViewLogin) -> dict[str, object]:
     return {
-        "manager_url": sim.url,
-        "username": sim.username,
-        "password": sim.password,
-        "tls_cacert_file": sim.ca_file,
+        "manager_url": oneview.url,
+        "username": oneview.username,
+        "password": oneview.password,
+        "tls_cacert_file": oneview.ca_file,
     }
 
 
-def _ironic_oneview(sim: SimulatorHandle) -> dict[str, object]:
+def _ironic_oneview(oneview: OneViewLogin) -> dict[str, object]:
     return {
-        **_oneview_credentials(sim),
+        **_oneview_credentials(oneview),
         "request_retries": 1,
         "power_timeout": 30,
         # dynamic allocation notices a OneView user's profile within 2 s
@@ -441,11 +486,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "workdir", nargs="?", type=Path, help="files and logs (default: a temp dir)"
     )
-    parser.add_argument("--template", default=TEMPLATE)
+    parser.add_argument(
+        "--template", action="append", help=f"repeat for several (default: {TEMPLATE})"
+    )
     args = parser.parse_args(argv)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="oneview-cloud-"))
     try:
-        with OneViewCloud(workdir, template=args.template) as cloud:
+        with OneViewCloud(workdir, template=args.template or TEMPLATE) as cloud:
             clouds = cloud.clouds_yaml(workdir / "clouds.yaml")
             for service, url in cloud.endpoints().items():
                 print(f"{service:10} {url}")

@@ -16,7 +16,7 @@ import re
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import requests
 
@@ -29,17 +29,31 @@ from oneview_openstack.testing.service_process import (
     write_ini,
 )
 
-if TYPE_CHECKING:
-    from oneview_openstack.testing.simulator import SimulatorHandle
-
 _CYCLE = re.compile(r"Cycle (\d+): ")
 _SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)$")
+
+
+class OneViewLogin(Protocol):
+    """How a service reaches OneView: a :class:`.simulator.SimulatorHandle`, or placeholders
+    for a configuration shown to an operator."""
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def username(self) -> str: ...
+
+    @property
+    def password(self) -> str: ...
+
+    @property
+    def ca_file(self) -> str: ...
 
 
 class DaemonProcess(ServiceHarness):
     """One ``ironic-oneviewd``.
 
-    :param simulator: the OneView it reads (its admin user and CA).
+    :param simulator: the OneView it reads (the simulator's admin user and CA).
     :param ironic_url: Ironic's endpoint (``auth_type = none``).
     :param templates: ``[daemon] templates``.
     :param backend_url: ``[coordination] backend_url`` (None: alone).
@@ -52,7 +66,7 @@ class DaemonProcess(ServiceHarness):
         self,
         workdir: Path,
         *,
-        simulator: SimulatorHandle,
+        simulator: OneViewLogin,
         ironic_url: str,
         templates: Sequence[str],
         backend_url: str | None = None,
