@@ -2,9 +2,10 @@
 
 One :class:`~oneview_openstack.testing.cloud.OneViewCloud` (the whole stack on loopback, as
 ``tests/e2e/test_nova_boot.py`` runs it) whose ``ironic-oneviewd`` enrolls the servers of
-``--template`` (``SPT-Prod-SY480``: the 9 free blades of the default datacenter), flavors
-from ``ironic-oneview flavor create``, a tenant VLAN network and a Glance image. Then, for one
-server and for ``--concurrent`` servers at once (one per node, each with its node's
+the ``--template`` given (by default ``SPT-Prod-SY480`` and ``SPT-Edge-SY480``: the 9 free
+blades of the default datacenter's production enclosures and the 2 of its edge frame),
+flavors from ``ironic-oneview flavor create``, a tenant VLAN network and a Glance image. Then,
+for one server and for ``--concurrent`` servers at once (one per node, each with its node's
 flavor), the wall time of:
 
 - **create**: ``server create`` -> ACTIVE (scheduling, port, profile, network boot, the
@@ -37,6 +38,7 @@ RESULTS_DIR = Path(__file__).with_name("results")
 IMAGE = b"bench whole-disk image\n" * (64 * 1024)  # 1.5 MB
 POLL = 0.25
 TIMEOUT = 600.0
+TEMPLATES = ("SPT-Prod-SY480", "SPT-Edge-SY480")
 
 
 @dataclass(frozen=True)
@@ -50,11 +52,17 @@ class BootMeasure:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.nova_boot", description=__doc__)
-    parser.add_argument("--template", default="SPT-Prod-SY480")
-    parser.add_argument("--concurrent", type=int, default=9, help="at most the template's nodes")
+    parser.add_argument(
+        "--template", action="append", help=f"repeat for several (default: {' '.join(TEMPLATES)})"
+    )
+    parser.add_argument(
+        "--concurrent", type=int, default=10, help="at most the templates' nodes (default: 10)"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS_DIR)
     parser.add_argument("--workdir", type=Path, help="keep the services' files and logs here")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.template = tuple(args.template or TEMPLATES)
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -249,7 +257,7 @@ def _write_json(
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": _machine(),
         "parameters": {
-            "template": args.template,
+            "templates": list(args.template),
             "concurrent": concurrent,
             "image_bytes": len(IMAGE),
         },  # fmt: skip

@@ -179,18 +179,7 @@ class OneViewCloud(Startable):
     def cli_env(self) -> dict[str, str]:
         """The environment of ``ironic-oneview`` / ``openstack oneview`` for this cloud: OneView's
         ``OV_*`` and the Ironic and Nova endpoints (no Keystone)."""
-        sim = self.sim
-        return {
-            **os.environ,
-            "OV_AUTH_URL": sim.url,
-            "OV_USERNAME": sim.username,
-            "OV_PASSWORD": sim.password,
-            "OV_CACERT": sim.ca_file,
-            "IRONIC_URL": self.ironic.url,
-            "OS_AUTH_TYPE": "none",
-            "OS_BAREMETAL_ENDPOINT_OVERRIDE": self.ironic.url,
-            "OS_COMPUTE_ENDPOINT_OVERRIDE": self.nova.url,
-        }
+        return {**os.environ, **cli_variables(self.sim, self.ironic.url, self.nova.url)}
 
     def create_flavors(self) -> list[dict[str, Any]]:
         """Run ``ironic-oneview flavor create`` (a flavor per hardware configuration of the
@@ -428,6 +417,20 @@ def _started(service: _T | None, name: str) -> _T:
     if service is None:
         raise RuntimeError(f"{name} is not running: start the OneViewCloud first")
     return service
+
+
+def cli_variables(oneview: OneViewLogin, ironic_url: str, nova_url: str) -> dict[str, str]:
+    """What :meth:`OneViewCloud.cli_env` adds to the environment."""
+    return {
+        "OV_AUTH_URL": oneview.url,
+        "OV_USERNAME": oneview.username,
+        "OV_PASSWORD": oneview.password,
+        "OV_CACERT": oneview.ca_file,
+        "IRONIC_URL": ironic_url,
+        "OS_AUTH_TYPE": "none",
+        "OS_BAREMETAL_ENDPOINT_OVERRIDE": ironic_url,
+        "OS_COMPUTE_ENDPOINT_OVERRIDE": nova_url,
+    }
 
 
 def _oneview_credentials(oneview: OneViewLogin) -> dict[str, object]:
