@@ -1,25 +1,29 @@
-"""Run the demo: ``python -m oneview_openstack.demo [--workdir DIR]``."""
+"""Run the demo: ``python -m oneview_openstack.demo [--workdir DIR] [--keep]``."""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import sys
 import tempfile
+import time
 import traceback
 from contextlib import ExitStack
 from pathlib import Path
 from types import FrameType
 
 from oneview_openstack.client import OneViewClient
-from oneview_openstack.demo import allocation, inventory, ironic, show
-from oneview_openstack.demo.stage import AGENT_HEARTBEAT, DemoFailure, Stage
-from oneview_openstack.testing.simulator import start_simulator
+from oneview_openstack.demo import allocation, boot, enrollment, inventory, show, tenant
+from oneview_openstack.demo.stage import DemoFailure, Stage
+from oneview_openstack.testing.cloud import CLOUD_NAME, OneViewCloud
 
 # Chapter 1 shows a power task progress: a 10 s power-on takes half a second.
 INVENTORY_TIME_SCALE = 0.05
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+STOPPING = "Stopping every service ..."
+STOPPED = "Every service stopped cleanly."
 
 
 class Stopped(Exception):
@@ -29,6 +33,9 @@ class Stopped(Exception):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="The oneview-openstack demo.")
     parser.add_argument("--workdir", type=Path, help="keep certificates, configs and logs here")
+    parser.add_argument(
+        "--keep", action="store_true", help="after the story, keep every service running"
+    )
     args = parser.parse_args(argv)
     workdir = (args.workdir or Path(tempfile.mkdtemp(prefix="oneview-demo-"))).resolve()
     # Ctrl-C stops the demo even when it was started with SIGINT ignored (a background job
@@ -36,34 +43,41 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGHUP, _stop)
-    with ExitStack() as stack:  # stops every process started, in reverse order
-        status = tell_safely(stack, workdir)
-    show.say(f"Logs: {workdir / 'simulator.log'}, {workdir / 'ironic' / 'ironic.log'}")
+    started = time.monotonic()
+    with ExitStack() as stack:  # stops every service started, in reverse order
+        status = tell_safely(stack, workdir, args.keep)
+        stopping = time.monotonic()
+    took = f"{stopping - started:.0f} s, stopping {time.monotonic() - stopping:.0f} s"
+    show.say(f"Logs under {workdir} (a directory per service); the demo took {took}.")
     left = processes_using(workdir)
     if left:
-        show.say(f"NOT STOPPED: processes {', '.join(map(str, left))} still use {workdir}")
+        show.say(f"NOT STOPPED: processes {', '.join(map(str, left))} still run for {workdir}")
         return status or 1
-    show.say("Ironic and the OneView simulator stopped cleanly.")
+    show.say(STOPPED)
     return status
 
 
-def tell_safely(stack: ExitStack, workdir: Path) -> int:
+def tell_safely(stack: ExitStack, workdir: Path, keep: bool) -> int:
     """Tell the story; the exit status. Failures are told, not raised: cleanup follows."""
+    told = False
     try:
-        tell(stack, workdir)
-        show.say("\nThe end. Stopping Ironic and the simulator ...")
+        stage = tell(stack, workdir)
+        told = True
+        if keep:
+            keep_running(stage)
+        show.say(f"\nThe end. {STOPPING}")
         return 0
-    except (KeyboardInterrupt, Stopped):
-        show.say("\nInterrupted. Stopping Ironic and the simulator ...")
-        return 130
+    except (KeyboardInterrupt, Stopped, SystemExit):  # the cloud turns SIGTERM into SystemExit
+        show.say(f"\n{'Stopped' if told else 'Interrupted'}. {STOPPING}")
+        return 0 if told else 130
     except DemoFailure as failure:
-        show.say(f"\nDEMO FAILED: {failure}\nStopping Ironic and the simulator ...")
+        show.say(f"\nDEMO FAILED: {failure}\n{STOPPING}")
         return 1
     except Exception as error:
         trace = workdir / "demo-failure.txt"
         trace.write_text(traceback.format_exc())
         show.say(f"\nDEMO FAILED: {type(error).__name__}: {error}")
-        show.say(f"(traceback in {trace}) Stopping Ironic and the simulator ...")
+        show.say(f"(traceback in {trace}) {STOPPING}")
         return 1
     finally:
         for signum in STOP_SIGNALS:  # a second Ctrl-C must not cut the cleanup short
@@ -71,44 +85,104 @@ def tell_safely(stack: ExitStack, workdir: Path) -> int:
 
 
 def processes_using(workdir: Path) -> list[int]:
-    """Pids of other processes whose command line names ``workdir`` (Linux ``/proc``)."""
+    """Pids of the other processes whose command line or environment names ``workdir``, and
+    of this process's children (Linux ``/proc``). A shell that exported the printed
+    ``OS_CLIENT_CONFIG_FILE`` does not count."""
     needle = f"{workdir}/".encode()
+    mine = str(os.getpid())
     found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+    for proc in Path("/proc").glob("[0-9]*"):
+        if proc.name == mine:
+            continue
         try:
-            if needle in cmdline.read_bytes() and cmdline.parent.name != str(os.getpid()):
-                found.append(int(cmdline.parent.name))
+            named = needle in (proc / "cmdline").read_bytes() or any(
+                needle in variable and not variable.startswith(b"OS_CLIENT_CONFIG_FILE=")
+                for variable in (proc / "environ").read_bytes().split(b"\0")
+            )
+            child = (proc / "stat").read_text().rsplit(")", 1)[1].split()[1] == mine
         except OSError:
             continue
+        if named or child:
+            found.append(int(proc.name))
     return sorted(found)
 
 
-def tell(stack: ExitStack, workdir: Path) -> None:
+def tell(stack: ExitStack, workdir: Path) -> Stage:
     show.chapter(
         1,
-        "The OneView appliance (simulated) and what it serves",
-        "An HPE OneView simulator plays the appliance: a REST API over HTTPS with its own CA, "
-        "blades in enclosures, rack servers, server profile templates and networks.",
+        "The cloud on this machine, and the OneView appliance (simulated)",
+        "Everything runs on loopback, without root: MariaDB, RabbitMQ, Placement, Glance, "
+        "Neutron with the `oneview` mechanism driver, Ironic with the `oneview` hardware type, "
+        "Nova, and an HPE OneView simulator playing the appliance (a REST API over HTTPS with "
+        "its own CA, blades in enclosures, templates, networks) whose servers network-boot "
+        "virtual ironic-python-agents.",
     )
-    show.step(f"Starting the OneView simulator (work dir {workdir})")
-    # An agent listener, so that chapter 2 can point the virtual agents at its Ironic.
-    sim = stack.enter_context(
-        start_simulator(
-            workdir,
-            time_scale=INVENTORY_TIME_SCALE,
-            agent_port=0,
-            heartbeat_interval=AGENT_HEARTBEAT,
-        )
-    )
-    show.say(f"Simulator at {sim.url}, CA certificate {sim.ca_file}", 1)
+    stage = start_cloud(stack, workdir)
+    sim = stage.cloud.sim
+    inventory.show_appliance(stage.ov, sim.username, featured=enrollment.SERVERS)
+    time_scale = sim.operator.config()["time_scale"]
+    sim.operator.set_config(time_scale=INVENTORY_TIME_SCALE)
+    inventory.power_cycle_one(stage.ov, avoid=enrollment.SERVERS)
+    sim.operator.set_config(time_scale=time_scale)
+    enrollment.run(stage)
+    story = tenant.run(stage)
+    boot.run(stage, story)
+    allocation.run(stage, story)
+    return stage
+
+
+def start_cloud(stack: ExitStack, workdir: Path) -> Stage:
+    show.step(f"Starting the services (work dir {workdir})")
+    _print_process_starts(time.monotonic())
+    cloud = OneViewCloud(workdir, enroll_on_start=False)
+    stack.callback(cloud.stop)  # before start(): a Ctrl-C while it starts must stop it too
+    cloud.start()
+    # the cloud holds SIGTERM while it runs (SystemExit); SIGHUP must stop it as well
+    show.say(f"Everything is up in {cloud.startup_seconds:.0f} s:", 1)
+    show.table(["service", "endpoint"], cloud.endpoints().items())
+    sim = cloud.sim
     ov = stack.enter_context(
         OneViewClient(sim.url, sim.username, sim.password, ca_file=sim.ca_file)
     )
-    stage = Stage(sim=sim, ov=ov, workdir=workdir)
-    inventory.show_appliance(ov, sim.username, featured=ironic.SERVERS.values())
-    inventory.power_cycle_one(ov, avoid=ironic.SERVERS.values())
-    ironic.run(stage, stack)
-    allocation.run(stage)
+    show.step(f"The OneView appliance at {sim.url} (CA certificate {sim.ca_file})")
+    return Stage(cloud=cloud, ov=ov, workdir=workdir)
+
+
+def _print_process_starts(started: float) -> None:
+    """Print each service process as the harnesses start it (their DEBUG log line)."""
+
+    class Starts(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            name, pid = record.args[:2] if isinstance(record.args, tuple) else ("?", "?")
+            show.say(f"+{time.monotonic() - started:5.1f}s  {name} started, pid {pid}", 1)
+
+    logger = logging.getLogger("oneview_openstack.testing.service_process")
+    logger.addFilter(lambda record: record.msg.startswith("%s started"))
+    logger.addHandler(Starts())
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+
+
+def keep_running(stage: Stage) -> None:
+    """``--keep``: print how to use the cloud and how to stop it, then wait."""
+    cloud = stage.cloud
+    show.chapter(
+        6,
+        "Your turn: everything keeps running (--keep)",
+        "The nodes are available, the flavor, network and image are there.",
+    )
+    show.table(["service", "endpoint"], cloud.endpoints().items())
+    show.say(f"OneView: {cloud.sim.username} / {cloud.sim.password}, CA {cloud.sim.ca_file}", 1)
+    path = cloud.clouds_yaml(stage.clouds_yaml)
+    show.say(f"clouds.yaml ({path}):", 1)
+    for line in path.read_text().rstrip().splitlines():
+        show.say(line, 2)
+    show.say()
+    show.say(f"export OS_CLIENT_CONFIG_FILE={path} OS_CLOUD={CLOUD_NAME}", 1)
+    show.say("openstack baremetal node list; openstack server create --flavor ... ", 1)
+    show.say(f"Ctrl-C here, or kill -TERM {os.getpid()}, stops everything.", 1)
+    while True:
+        time.sleep(3600)
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:

@@ -1,80 +1,117 @@
-"""Chapter 3: dynamic allocation, OneView users and Ironic sharing the same servers."""
+"""Chapter 5: sharing with OneView users: the servers they take leave Nova's capacity."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
-from oneview_openstack.demo import show
-from oneview_openstack.demo.progress import Watcher, is_settled
-from oneview_openstack.demo.stage import PERIOD_SECONDS, DemoFailure, DemoNode, Stage
+from oneview_openstack.demo import enrollment, show
+from oneview_openstack.demo.boot import SERVER
+from oneview_openstack.demo.progress import Watcher, is_settled, wait_for
+from oneview_openstack.demo.stage import DemoFailure, Stage
+from oneview_openstack.demo.tenant import Tenant
 
 PERIOD_LINE = "OneView dynamic allocation period: "
-COUNTED_PERIODS = 5
+COUNTED_PERIODS = 3
 FOREIGN_PROFILE = "analytics-team"
+SCHEDULER_REASON = "Got no allocation candidates from the Placement API"
 
 
-def run(stage: Stage) -> None:
+def run(stage: Stage, tenant: Tenant) -> None:
     show.chapter(
-        3,
-        "Dynamic allocation: OneView users and Ironic share the servers",
-        "Every period the conductor reads all the servers of its nodes from one paged listing "
-        "of OneView's server hardware. A node whose server a OneView user took leaves "
-        "`available` (Nova no longer places instances on it); it comes back, cleaned, when "
-        "the user frees the server.",
+        5,
+        "Sharing with OneView users: what they take leaves Nova's capacity",
+        "OneView users and Ironic share the servers. Every period Ironic's conductor reads all "
+        "the servers of its nodes in one listing; a node whose server a OneView user took "
+        "leaves `available`, and Placement stops offering it. It comes back, cleaned, when the "
+        "user frees the server.",
     )
-    node = stage.nodes[1]
-    taken_by_a_oneview_user(stage, node)
-    freed_by_the_user(stage, node)
-    calls_per_period(stage)
+    taken_by_oneview_users(stage)
+    no_valid_host(stage, tenant)
+    given_back(stage)
+    listings_per_period(stage)
 
 
-def taken_by_a_oneview_user(stage: Stage, node: DemoNode) -> None:
-    show.step(f"A OneView user takes {node.server_name} ({node.name}'s server) for a profile")
-    watcher = Watcher(stage, [node])
-    watcher.until(lambda n: is_settled(n, "available"), "the node to be available")
-    show.say(f"(the simulator's operator API plays the user, applying '{FOREIGN_PROFILE}')", 1)
-    stage.sim.operator.apply_foreign_profile(node.server_uri, FOREIGN_PROFILE)
-    taken = watcher.until(
-        lambda n: is_settled(n, "manageable") and n.is_maintenance,
-        f"{node.name} to leave available",
-    )[node.name]
-    show.say(f"{node.name} is {taken.provision_state}, in maintenance: Nova no longer uses it.", 1)
-
-
-def freed_by_the_user(stage: Stage, node: DemoNode) -> None:
-    show.step(f"The user deletes '{FOREIGN_PROFILE}': {node.server_name} is free again")
-    watcher = Watcher(stage, [node])
-    stage.sim.operator.remove_foreign_profile(node.server_uri)
-    back = watcher.until(
-        lambda n: is_settled(n, "available") and not n.is_maintenance,
-        f"{node.name} to come back",
-    )[node.name]
-    show.say(f"{node.name} is {back.provision_state} again, maintenance cleared", 1)
-
-
-def calls_per_period(stage: Stage) -> None:
-    """Count OneView's requests over a few periods, with no one else talking to OneView."""
-    assert stage.ironic is not None
-    show.step(f"What a period costs OneView: its requests over {COUNTED_PERIODS} periods")
-    show.say(
-        f"({len(stage.nodes)} nodes watched; Ironic's power-state sync runs every "
-        f"{PERIOD_SECONDS} s too; counted by the simulator)",
-        1,
+def taken_by_oneview_users(stage: Stage) -> None:
+    names = ", ".join(n.server_name for n in stage.nodes)
+    show.step(f"OneView users take {names} for profiles of their own")
+    show.say(f"(the simulator's operator API plays the users, applying '{FOREIGN_PROFILE}-N')", 1)
+    watcher = Watcher(stage)
+    watcher.look()
+    for number, node in enumerate(stage.nodes, 1):
+        stage.cloud.sim.operator.apply_foreign_profile(
+            node.server_uri, f"{FOREIGN_PROFILE}-{number}"
+        )
+    watcher.until(
+        lambda s: s.all_nodes(lambda n: is_settled(n, "manageable") and n.is_maintenance),
+        "Ironic to take the nodes out of available",
     )
-    log = stage.ironic.log_path
-    _wait_for_periods(log, 1)  # a period just ended: the next starts about a period later
-    stage.sim.operator.clear_counters()
-    lines = _wait_for_periods(log, COUNTED_PERIODS)
-    counters = stage.sim.operator.counters()
-    show.table(
-        ["OneView request", "count", "per period"],
-        (
-            (request, count, f"{count / COUNTED_PERIODS:g}")
-            for request, count in sorted(counters.items(), key=lambda item: -item[1])
-        ),
+    wait_for(
+        lambda: stage.cloud.withheld(n.id for n in stage.nodes),
+        "Placement to stop offering the nodes",
     )
-    show.say("Ironic's log, one line per period:", 1)
+    show.say("Placement no longer offers them:", 1)
+    enrollment.show_capacity(stage)
+
+
+def no_valid_host(stage: Stage, tenant: Tenant) -> None:
+    name = SERVER.replace("1", "2")
+    argv = ["server", "create", "--flavor", tenant.flavor.name, "--image", tenant.image.name,
+            "--network", tenant.network.name, name, "-f", "value", "-c", "id"]  # fmt: skip
+    show.step(f"The tenant: openstack {' '.join(argv[:-4])}")
+    server_id = stage.openstack_cli(*argv).strip()
+    failed = Watcher(stage, server_id=server_id, server_failures=()).until(
+        lambda s: s.server is not None and s.server.status == "ERROR",
+        f"Nova to give up on {name} (no node free)",
+    )
+    fault = (failed.server.fault or {}).get("message", "")
+    if "No valid host" not in fault:
+        raise DemoFailure(f"{name} is ERROR but not for No valid host: {fault!r}")
+    show.say(f"Nova: {name} is ERROR, fault {fault!r}", 1)
+    scheduler_log = stage.cloud.nova.log_path("nova-scheduler")
+    conductor_log = stage.cloud.nova.log_path("nova-conductor")
+    show.say("why, in the logs:", 1)
+    show.say(f"{scheduler_log}: {_last_line(scheduler_log, SCHEDULER_REASON)}", 2)
+    show.say(f"{conductor_log}: {_last_line(conductor_log, 'No valid host')}", 2)
+    stage.openstack_cli("server", "delete", server_id)
+    wait_for(
+        lambda: stage.conn.compute.find_server(server_id, ignore_missing=True) is None,
+        f"Nova to delete {name}",
+    )
+    show.say(f"deleted {name}", 1)
+
+
+def _last_line(log: Path, needle: str) -> str:
+    """The last line of ``log`` naming ``needle``, from ``needle`` on (the reason findable)."""
+    lines = [line for line in log.read_text(errors="replace").splitlines() if needle in line]
+    if not lines:
+        raise DemoFailure(f"{log} says nothing about {needle!r}")
+    line = lines[-1]
+    return line[line.index(needle) :][:160]
+
+
+def given_back(stage: Stage) -> None:
+    show.step("The users delete their profiles: the servers are free again")
+    watcher = Watcher(stage)
+    watcher.look()
+    for node in stage.nodes:
+        stage.cloud.sim.operator.remove_foreign_profile(node.server_uri)
+    watcher.until(
+        lambda s: s.all_nodes(lambda n: is_settled(n, "available") and not n.is_maintenance),
+        "Ironic to clean the nodes and give them back",
+    )
+    enrollment.wait_profiles_removed(stage)
+    wait_for(
+        lambda: stage.cloud.schedulable(n.id for n in stage.nodes),
+        "Placement to offer the nodes again",
+    )
+    show.say("Placement offers them again: the capacity is back.", 1)
+    enrollment.show_capacity(stage)
+
+
+def listings_per_period(stage: Stage) -> None:
+    show.step(f"What a period costs OneView: Ironic's log over {COUNTED_PERIODS} periods")
+    lines = _wait_for_periods(stage.cloud.ironic.log_path, COUNTED_PERIODS)
     for line in lines:
         show.say(line, 2)
     show.paragraph(
@@ -90,14 +127,14 @@ def _period_lines(log: Path) -> list[str]:
     return [line[line.index(PERIOD_LINE) :] for line in text.splitlines() if PERIOD_LINE in line]
 
 
-def _wait_for_periods(log: Path, count: int) -> list[str]:
+def _wait_for_periods(log: Path, count: int, timeout: float = 60.0) -> list[str]:
     """Wait until Ironic logs ``count`` more periods; their lines."""
     already = len(_period_lines(log))
-    deadline = time.monotonic() + 10 * count * PERIOD_SECONDS
+    deadline = time.monotonic() + timeout
     while True:
         lines = _period_lines(log)[already:]
         if len(lines) >= count:
             return lines[:count]
         if time.monotonic() > deadline:
-            raise DemoFailure(f"the OneView periodic task logged {len(lines)} periods, not {count}")
-        time.sleep(0.02)
+            raise DemoFailure(f"Ironic logged {len(lines)} OneView periods in {timeout:.0f} s")
+        time.sleep(0.1)

@@ -1,42 +1,29 @@
-"""What the chapters share: the simulator, the demo's own OneView client, Ironic and the nodes."""
+"""What the chapters share: the cloud, the demo's own OneView client, the tenant's connection."""
 
 from __future__ import annotations
 
 import dataclasses
-import importlib.metadata
-from contextlib import ExitStack
+import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
 from oneview_openstack.client import OneViewClient
-from oneview_openstack.testing.ironic_service import IronicService
-from oneview_openstack.testing.simulator import SimulatorHandle
-
-# How often the conductor runs the OneView periodic task (dynamic allocation): 300 s by
-# default, 1 s here so that chapter 3 happens while you watch.
-PERIOD_SECONDS = 1
-# Seconds between two readings of the OneView tasks the steps wait for (profile applies).
-TASK_POLL_SECONDS = 1
-# Profile tasks of 120 s take 1.2 s; a 10 s power task 0.1 s.
-IRONIC_TIME_SCALE = 0.01
-# Seconds between two heartbeats of the simulator's virtual agents (1 s by default).
-AGENT_HEARTBEAT = 0.5
+from oneview_openstack.testing.cloud import CLOUD_NAME, OneViewCloud
 
 
 class DemoFailure(RuntimeError):
-    """A step of the story did not happen; the message says which and what Ironic said."""
+    """A step of the story did not happen; the message says which and what OpenStack said."""
 
 
 @dataclasses.dataclass
 class DemoNode:
-    """One Ironic node of the story and the OneView server and template it is enrolled with."""
+    """One Ironic node of the story and the OneView server it is enrolled with."""
 
     name: str
+    id: str
     server_name: str
     server_uri: str
-    template_name: str
-    template_uri: str
-    id: str = ""
 
     @property
     def profile_name(self) -> str:
@@ -46,64 +33,51 @@ class DemoNode:
 
 @dataclasses.dataclass
 class Stage:
-    sim: SimulatorHandle
+    cloud: OneViewCloud
     ov: OneViewClient
     workdir: Path
-    ironic: IronicService | None = None
     nodes: list[DemoNode] = dataclasses.field(default_factory=list)
-    _baremetal: Any = None
+    _conn: Any = None
+
+    @property
+    def clouds_yaml(self) -> Path:
+        return self.workdir / "clouds.yaml"
+
+    @property
+    def conn(self) -> Any:
+        """The tenant's openstacksdk connection, from the demo's ``clouds.yaml`` (reused)."""
+        if self._conn is None:
+            from openstack.config import OpenStackConfig
+            from openstack.connection import Connection
+
+            path = self.cloud.clouds_yaml(self.clouds_yaml)
+            config = OpenStackConfig(config_files=[str(path)], load_envvars=False)
+            self._conn = Connection(config=config.get_one(cloud=CLOUD_NAME))
+        return self._conn
 
     @property
     def baremetal(self) -> Any:
-        """openstacksdk's baremetal proxy on the demo's Ironic (one connection, reused)."""
-        if self.ironic is None:
-            raise DemoFailure("Ironic is not running yet")
-        if self._baremetal is None:
-            self._baremetal = self.ironic.connection().baremetal
-        return self._baremetal
+        return self.conn.baremetal
+
+    def openstack_cli(self, *args: str, timeout: float = 120) -> str:
+        """Run ``openstack ARGS`` as a tenant would, with the demo's ``clouds.yaml``; its
+        output, or DemoFailure with what it printed."""
+        self.conn  # noqa: B018 - writes clouds.yaml
+        env = {**os.environ, "OS_CLIENT_CONFIG_FILE": str(self.clouds_yaml), "OS_CLOUD": CLOUD_NAME}
+        return run_cli(["openstack", *args], env, timeout)
 
 
-def oneview_options(sim: SimulatorHandle) -> dict[str, object]:
-    """The ``[oneview]`` section of the demo's ``ironic.conf``."""
-    return {
-        "manager_url": sim.url,
-        "username": sim.username,
-        "password": sim.password,
-        "tls_cacert_file": sim.ca_file,
-        "periodic_check_interval": PERIOD_SECONDS,
-        # How often the conductor reads the OneView tasks steps wait for (10 s by default).
-        "task_poll_interval": TASK_POLL_SECONDS,
-        # The power-state sync reads the periodic task's listing while it is this fresh.
-        "inventory_max_age": 5 * PERIOD_SECONDS,
-    }
+def run_cli(argv: list[str], env: dict[str, str], timeout: float = 120) -> str:
+    """Run a console script of the venv; its standard output, or DemoFailure."""
+    from oneview_openstack.testing.service_process import console_script
 
-
-def start_ironic(stack: ExitStack, stage: Stage) -> IronicService:
-    """Start Ironic and make sure ``stack`` stops it, even if its start is interrupted."""
-    ironic = IronicService(
-        stage.workdir / "ironic",
-        hardware_types=("oneview",),
-        oneview=oneview_options(stage.sim),
-        conductor={"sync_power_state_interval": PERIOD_SECONDS},
-        sections={
-            "agent": {
-                # the virtual agents' callback URLs are plain HTTP on loopback
-                "require_tls": False,
-                # Ironic polls the power state after the agent's power off (default every 5 s)
-                "post_deploy_get_power_state_retry_interval": 1,
-            },
-        },
-        pxe=True,
+    command = [console_script(argv[0]), *argv[1:]]
+    done = subprocess.run(  # noqa: S603 - argv built by the demo
+        command, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
-    # The agents get Ironic's URL from the catalog (no Keystone here).
-    ironic.sections["service_catalog"] = {"endpoint_override": ironic.url}
-    stack.callback(ironic.stop)  # before start(): a Ctrl-C while it starts must stop it too
-    # A server that boots from the network now runs a virtual agent talking to this Ironic.
-    stage.sim.operator.configure_agents(ironic_url=ironic.url)
-    ironic.start()
-    stage.ironic = ironic
-    return ironic
-
-
-def ironic_version() -> str:
-    return importlib.metadata.version("ironic")
+    if done.returncode != 0:
+        raise DemoFailure(
+            f"`{' '.join(argv)}` exited with status {done.returncode}: "
+            f"{(done.stderr or done.stdout).strip()}"
+        )
+    return done.stdout
