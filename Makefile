@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml constraints.txt
 system-packages:
 	tools/system-packages.sh
 
-demo: $(STAMP)
-	$(BIN)/python -m oneview_openstack.demo
+# `make demo KEEP=1`: after the story, everything keeps running until Ctrl-C.
+demo: $(STAMP) system-packages
+	$(BIN)/python -m oneview_openstack.demo $(if $(filter 1,$(KEEP)),--keep)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
