@@ -149,18 +149,23 @@ def start_cloud(stack: ExitStack, workdir: Path) -> Stage:
 
 
 def _print_process_starts(started: float) -> None:
-    """Print each service process as the harnesses start it (their DEBUG log line)."""
+    """Print each service process as the harnesses start it (their DEBUG log lines)."""
 
     class Starts(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            name, pid = record.args[:2] if isinstance(record.args, tuple) else ("?", "?")
+            args = record.args if isinstance(record.args, tuple) else ()
+            if record.msg.startswith("%s started") and len(args) > 1:
+                name, pid = args[0], args[1]
+            elif record.msg.startswith("simulator ready") and len(args) > 1:
+                name, pid = "OneView simulator", args[1]
+            else:
+                return
             show.say(f"+{time.monotonic() - started:5.1f}s  {name} started, pid {pid}", 1)
 
-    logger = logging.getLogger("oneview_openstack.testing.service_process")
-    logger.addFilter(lambda record: record.msg.startswith("%s started"))
-    logger.addHandler(Starts())
-    logger.setLevel(logging.DEBUG)
-    logger.propagate = False
+    for module in ("service_process", "simulator"):
+        logger = logging.getLogger(f"oneview_openstack.testing.{module}")
+        logger.addHandler(Starts(logging.DEBUG))
+        logger.setLevel(logging.DEBUG)
 
 
 def keep_running(stage: Stage) -> None:

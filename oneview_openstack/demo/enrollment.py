@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 from oneview_openstack.demo import show
 from oneview_openstack.demo.progress import Watcher, is_settled, wait_for
-from oneview_openstack.demo.stage import DemoFailure, DemoNode, Stage
+from oneview_openstack.demo.stage import DemoNode, Stage
 from oneview_openstack.testing.cloud import NODE_INTERFACES, PHYSICAL_NETWORK
 
 #: The servers the cloud's template (SPT-Edge-SY480) fits in the simulator's seed.
@@ -83,16 +84,19 @@ def wait_profiles_removed(stage: Stage, timeout: float = 60.0) -> None:
 
 
 def show_cycles(stage: Stage) -> None:
-    """The daemon's own report: its first cycle that enrolled, and its last one."""
-    lines = [m.group(0) for m in _CYCLE.finditer(stage.cloud.daemon.log_path.read_text())]
-    enrolled = next(
-        (line for line in lines if not line.split("enrolled ")[1].startswith("0")), None
+    """The daemon's own report: its cycle that enrolled (logged once the cycle ends)."""
+    log = stage.cloud.daemon.log_path
+    enrolled = wait_for(
+        lambda: next((line for line in _cycles(log) if not re.search(r"enrolled 0\b", line)), None),
+        f"ironic-oneviewd to log a cycle that enrolled servers (in {log})",
+        timeout=60,
     )
-    if enrolled is None:
-        raise DemoFailure(f"ironic-oneviewd logged no cycle that enrolled a server: {lines[-3:]}")
     show.say("ironic-oneviewd's log:", 1)
-    for line in dict.fromkeys([enrolled, lines[-1]]):
-        show.paragraph(line, indent=2)
+    show.paragraph(enrolled, indent=2)
+
+
+def _cycles(log: Path) -> list[str]:
+    return [match.group(0) for match in _CYCLE.finditer(log.read_text(errors="replace"))]
 
 
 def show_nodes(stage: Stage, nodes: dict[str, object]) -> None:
