@@ -10,7 +10,8 @@ set -euo pipefail
 # MariaDB: a real database for Ironic and Neutron under concurrent writers (sqlite refuses them).
 # Redis: the coordination backend (tooz) of ironic-oneviewd (oneview_openstack/testing/redis.py).
 # RabbitMQ: the message bus between Nova's services (oneview_openstack/testing/rabbitmq.py).
-PACKAGES=(mariadb-server mariadb-client redis-server rabbitmq-server)
+# curl, jq: the API examples of doc/ironic-driver.md, which a test runs as a shell does.
+PACKAGES=(mariadb-server mariadb-client redis-server rabbitmq-server curl jq)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
