@@ -13,6 +13,7 @@ like Ctrl-C, tearing the fixtures down so no simulator, Ironic or Neutron outliv
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 from collections.abc import Callable, Iterator
@@ -37,6 +38,20 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
+
+
+@pytest.fixture(autouse=True)
+def _our_loggers_enabled() -> None:
+    """Undo what in-process OpenStack code did to our loggers in an earlier test.
+
+    A ``logging.config`` call with ``disable_existing_loggers`` (alembic's, oslo's) disables
+    every logger that exists at that moment, ours included; which test ran before depends on
+    the order and on the xdist worker, so tests that read our log records would pass or fail
+    by order. (Ironic's unit test base does it again in its ``setUp``, after this fixture.)
+    """
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        if name.startswith("oneview_openstack") and isinstance(logger, logging.Logger):
+            logger.disabled = False
 
 
 @pytest.fixture(scope="session")

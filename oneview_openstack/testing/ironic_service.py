@@ -15,9 +15,10 @@ enabled here as soon as its entry point exists; the ``oneview`` type's boot inte
 lists every enabled hardware type, and fails at once, with the log tail, when Ironic logs
 that a hardware type could not be registered (Ironic itself keeps running in that case).
 
-sqlite takes one writer at a time: under concurrent clients Ironic answers HTTP 500
-("database is locked"). Give ``database_url`` (an empty MySQL/MariaDB database, e.g. from
-:class:`.mariadb.MariaDBServer`) for those tests and benchmarks.
+sqlite takes one writer at a time (the others wait up to 30 s): under many concurrent
+clients Ironic still answers HTTP 500 ("database is locked"). Give ``database_url`` (an
+empty MySQL/MariaDB database, e.g. from :class:`.mariadb.MariaDBServer`) for those tests
+and benchmarks.
 
 ``pxe=True`` (the default) sets Ironic up for the ``pxe`` and ``ipxe`` boot interfaces
 (enabled beside the others; see :class:`PxeRoots`): a TFTP root, an HTTP root and the image
@@ -159,7 +160,10 @@ class IronicService(ServiceHarness):
         self.log_path = self.workdir / "ironic.log"
         self.database_path = self.workdir / "ironic.sqlite"
         self._server_database = database_url is not None
-        self.database_url = database_url or f"sqlite:///{self.database_path}"
+        # A writer waits up to 30 s for another (sqlite's default is 5 s): on a loaded
+        # 2-core machine a conductor write failed the demo's inspection with "database is
+        # locked" while the task poller wrote.
+        self.database_url = database_url or f"sqlite:///{self.database_path}?timeout=30"
         self.startup_seconds: float | None = None
 
     @property

@@ -135,7 +135,7 @@ class NeutronService(ServiceHarness):
         self.log_path = self.workdir / "neutron.log"
         self.database_path = self.workdir / "neutron.sqlite"
         self._server_database = database_url is not None
-        self.database_url = database_url or f"sqlite:///{self.database_path}"
+        self.database_url = database_url or f"sqlite:///{self.database_path}?timeout=30"
         self.startup_seconds: float | None = None
         #: Seconds ``start()`` took to make the schema, and whether it came from the cache.
         self.schema_seconds: float | None = None
