@@ -12,8 +12,10 @@ flavor), the wall time of:
   virtual agent's ``write_image`` of the Glance image served from Ironic's HTTP root);
 - **delete**: ``server delete`` -> the node ``available`` again (tear-down, cleaning).
 
-Each round starts once Placement offers every node. Then the stack's resident memory, per
-service (every process the benchmark started, with its workers).
+Each round starts once Placement offers every node. Each phase also records the CPU seconds
+each service spent in it (every process the benchmark started, with its workers; ``bench``
+is this process, which lists the servers, then the nodes, every 0.25 s): where the time
+goes on a busy machine. Then the stack's resident memory, per service.
 
 Prints a table and writes JSON to ``bench/results/``.
 """
@@ -48,6 +50,7 @@ class BootMeasure:
     seconds: float  # from the first request to the last arrival
     per_server_min: float
     per_server_max: float
+    cpu_seconds: dict[str, float]  # by service, during the phase
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -99,46 +102,77 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _round(conn: Any, flavors: list[str], network_id: str, image_id: str) -> list[BootMeasure]:
-    """Boot one server per flavor at once, then delete them all at once."""
+    """Boot one server per flavor at once, then delete them all at once.
+
+    One listing per poll follows every server (and then every node): ten clients each
+    reading its own server every 0.25 s cost nova-api more CPU than the boots themselves.
+    """
     count = len(flavors)
 
-    def create(index_flavor: tuple[int, str]) -> tuple[str, str, float]:
+    def create(index_flavor: tuple[int, str]) -> tuple[str, float]:
         index, flavor = index_flavor
         began = time.monotonic()
         server = conn.compute.create_server(
             name=f"bench-{count}-{index}", flavor_id=flavor, image_id=image_id,
             networks=[{"uuid": network_id}],
         )  # fmt: skip
-        server = _wait(lambda: _built(conn, server.id), f"server {server.id} ACTIVE")
-        return server.id, server.hypervisor_hostname, time.monotonic() - began
+        return server.id, began
 
-    def delete(server_node: tuple[str, str]) -> float:
-        server_id, node_id = server_node
+    def delete(server_id: str) -> tuple[str, float]:
         began = time.monotonic()
         conn.compute.delete_server(server_id)
-        _wait(lambda: conn.baremetal.get_node(node_id).provision_state == "available",
-              f"node {node_id} available after the delete of {server_id}")  # fmt: skip
-        return time.monotonic() - began
+        return nodes[server_id], began
 
     with ThreadPoolExecutor(max_workers=count) as pool:
-        began = time.monotonic()
-        created = list(pool.map(create, enumerate(flavors)))
-        create_seconds = time.monotonic() - began
-        began = time.monotonic()
-        deleted = list(pool.map(delete, [(s, n) for s, n, _ in created]))
-        delete_seconds = time.monotonic() - began
-    per_create = [seconds for _, _, seconds in created]
+        began, cpu = time.monotonic(), _stack_cpu()
+        requested = dict(pool.map(create, enumerate(flavors)))
+        nodes: dict[str, str] = {}
+        created = _follow(requested, lambda: _active(conn, nodes), "servers ACTIVE")
+        create_seconds, create_cpu = time.monotonic() - began, _cpu_since(cpu)
+        began, cpu = time.monotonic(), _stack_cpu()
+        requested = dict(pool.map(delete, list(created)))
+        deleted = _follow(requested, lambda: _available(conn), "nodes available again")
+        delete_seconds, delete_cpu = time.monotonic() - began, _cpu_since(cpu)
     return [
-        BootMeasure(count, "create", create_seconds, min(per_create), max(per_create)),
-        BootMeasure(count, "delete", delete_seconds, min(deleted), max(deleted)),
+        BootMeasure(count, "create", create_seconds, *_extremes(created), create_cpu),
+        BootMeasure(count, "delete", delete_seconds, *_extremes(deleted), delete_cpu),
     ]
 
 
-def _built(conn: Any, server_id: str) -> Any:
-    server = conn.compute.get_server(server_id)
-    if server.status == "ERROR":
-        raise RuntimeError(f"server {server_id} failed: {server.fault}")
-    return server if server.status == "ACTIVE" else None
+def _follow(started: dict[str, float], done: Callable[[], set[str]], what: str) -> dict[str, float]:
+    """``{id: seconds}`` from each id's start to the first poll that finds it done."""
+    seconds: dict[str, float] = {}
+    deadline = time.monotonic() + TIMEOUT
+    while len(seconds) < len(started):
+        now_done = done()
+        now = time.monotonic()
+        for key in now_done & started.keys() - seconds.keys():
+            seconds[key] = now - started[key]
+        if time.monotonic() > deadline:
+            missing = sorted(started.keys() - seconds.keys())
+            raise TimeoutError(f"not within {TIMEOUT:.0f} s: {what}: {missing}")
+        time.sleep(POLL)
+    return seconds
+
+
+def _extremes(seconds: dict[str, float]) -> tuple[float, float]:
+    return min(seconds.values()), max(seconds.values())
+
+
+def _active(conn: Any, nodes: dict[str, str]) -> set[str]:
+    """Ids of the ACTIVE servers, their nodes noted in ``nodes``; an ERROR one raises."""
+    active = set()
+    for server in conn.compute.servers(details=True):
+        if server.status == "ERROR":
+            raise RuntimeError(f"server {server.id} failed: {server.fault}")
+        if server.status == "ACTIVE":
+            active.add(server.id)
+            nodes[server.id] = server.hypervisor_hostname
+    return active
+
+
+def _available(conn: Any) -> set[str]:
+    return {n.id for n in conn.baremetal.nodes() if n.provision_state == "available"}
 
 
 def _flavors_by_node(cloud: OneViewCloud, conn: Any, nodes: list[Any]) -> dict[str, str]:
@@ -168,34 +202,69 @@ def _wait(check: Callable[[], Any], what: str) -> Any:
     return found
 
 
-# -- memory -----------------------------------------------------------------------------------
+# -- memory and CPU ---------------------------------------------------------------------------
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class _Process:
+    parent: int
+    name: str
+    rss_mb: float
+    cpu_seconds: float  # user and system, its own and its waited-for children's
 
 
 def _stack_memory() -> dict[str, float]:
     """RSS in MB of every process this benchmark started, by its top-level child's name."""
-    parents: dict[int, int] = {}
-    names: dict[int, str] = {}
-    rss: dict[int, float] = {}
+    return _by_service(lambda process: process.rss_mb)
+
+
+def _stack_cpu() -> dict[str, float]:
+    """CPU seconds so far of every service this benchmark started, and of ``bench``."""
+    own = os.times()
+    return {**_by_service(lambda process: process.cpu_seconds), "bench": own.user + own.system}
+
+
+def _cpu_since(before: dict[str, float]) -> dict[str, float]:
+    spent = {name: seconds - before.get(name, 0.0) for name, seconds in _stack_cpu().items()}
+    return dict(sorted(spent.items(), key=lambda item: -item[1]))
+
+
+def _by_service(value: Callable[[_Process], float]) -> dict[str, float]:
+    processes = _processes()
+    parents = {pid: process.parent for pid, process in processes.items()}
+    me = os.getpid()
+    totals: dict[str, float] = {}
+    for pid in processes:
+        child = _child_of(pid, me, parents)
+        if child is not None:
+            name = processes[child].name
+            totals[name] = totals.get(name, 0.0) + value(processes[pid])
+    return dict(sorted(totals.items(), key=lambda item: -item[1]))
+
+
+def _processes() -> dict[int, _Process]:
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             status = (entry / "status").read_text()
+            stat = (entry / "stat").read_text()
             cmdline = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        pid = int(entry.name)
-        parents[pid] = int(fields["PPid"])
-        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) / 1024
-        names[pid] = _service_name(cmdline)
-    me = os.getpid()
-    totals: dict[str, float] = {}
-    for pid in rss:
-        child = _child_of(pid, me, parents)
-        if child is not None:
-            totals[names[child]] = totals.get(names[child], 0.0) + rss[pid]
-    return dict(sorted(totals.items(), key=lambda item: -item[1]))
+        # utime, stime, cutime, cstime: fields 14 to 17, after the ")" that ends the name
+        ticks = sum(int(tick) for tick in stat.rsplit(")", 1)[1].split()[11:15])
+        found[int(entry.name)] = _Process(
+            parent=int(fields["PPid"]),
+            name=_service_name(cmdline),
+            rss_mb=int(fields.get("VmRSS", "0 kB").split()[0]) / 1024,
+            cpu_seconds=ticks / _CLOCK_TICKS,
+        )
+    return found
 
 
 def _child_of(pid: int, ancestor: int, parents: dict[int, int]) -> int | None:
@@ -232,6 +301,12 @@ def _print_table(measures: list[BootMeasure], memory: dict[str, float], startup:
     rows: list[tuple[str, ...]] = [("servers", "phase", "wall time", "per server (min - max)")]
     rows += [(str(m.servers), m.phase, f"{m.seconds:.1f} s",
               f"{m.per_server_min:.1f} - {m.per_server_max:.1f} s") for m in measures]  # fmt: skip
+    _print_rows(rows)
+    print("\nCPU seconds by service during each phase (the 6 busiest)\n")
+    rows = [("servers", "phase", "CPU seconds")]
+    for m in measures:
+        busiest = list(m.cpu_seconds.items())[:6]
+        rows.append((str(m.servers), m.phase, ", ".join(f"{n} {s:.0f}" for n, s in busiest)))
     _print_rows(rows)
     print()
     rows = [("process", "RSS")]

@@ -227,7 +227,7 @@ class OneViewCloud(Startable):
         self.startup_seconds = time.monotonic() - started
 
     def start_enrollment(self) -> DaemonProcess:
-        """Start ``ironic-oneviewd`` (once): it enrolls the template's servers and brings them
+        """Start ``ironic-oneviewd`` (once): it enrolls the templates' servers and brings them
         to ``available``; stopped with the cloud."""
         if self._daemon is None:
             daemon = self._daemon_process(self.sim, self.ironic.url)
