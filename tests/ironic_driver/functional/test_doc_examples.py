@@ -305,7 +305,7 @@ def undeploy(ironic: IronicService) -> None:
     """Tear a deployed ``node-1`` down (its PXE files would stay in the lab's shared root)."""
     baremetal = ironic.connection().baremetal
     node = baremetal.find_node(NODE)
-    if node is not None and node.provision_state in ("active", "deploy failed"):
+    if node is not None and node.provision_state in ("active", "deploy failed", "service failed"):
         move_node(baremetal, node.id, "deleted", timeout=90)
 
 
