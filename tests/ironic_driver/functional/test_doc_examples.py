@@ -262,6 +262,7 @@ def run(command: Command, ironic: IronicService) -> None:
     done = subprocess.run(  # noqa: S603 - the documented command line, as bash runs it
         ["bash", "-o", "pipefail", "-c", command.text],
         env=shell_env(ironic),
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=COMMAND_TIMEOUT,
