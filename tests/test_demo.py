@@ -1,21 +1,25 @@
 """``make demo`` end to end: what an operator watching the terminal sees, and nothing left running.
 
-The demo runs once for the module (``python -m oneview_openstack.demo --workdir DIR``, a real
-simulator and a real Ironic); each test checks one chapter of its output. More runs are
-interrupted halfway (Ctrl-C as a terminal sends it, also to a demo started with SIGINT ignored,
-and SIGTERM) and must stop everything.
+The demo runs once for the module with ``--keep`` (``python -m oneview_openstack.demo --workdir
+DIR --keep``: MariaDB, RabbitMQ, Placement, Glance, Neutron, Ironic, Nova, ironic-oneviewd and
+the OneView simulator); each test checks one chapter of its output. Once it keeps the cloud
+running, the ``clouds.yaml`` it printed is used, then SIGTERM stops it. Other runs are
+interrupted early (Ctrl-C while starting, also to a demo started with SIGINT ignored; SIGTERM
+while starting) or lose Ironic, and must say so and stop everything.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import json
 import os
 import re
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import pytest
@@ -23,208 +27,283 @@ import pytest
 pytestmark = pytest.mark.functional
 
 DEMO = [sys.executable, "-m", "oneview_openstack.demo"]
-STOPPED = "Ironic and the OneView simulator stopped cleanly."
+STOPPING = "Stopping every service ..."
+STOPPED = "Every service stopped cleanly."
+KEPT = "stops everything."  # the last line --keep prints before it waits
+#: A row of Placement's inventory of a node: its resource class, total 1, reserved 0.
+OFFERED = r"CUSTOM_OV_SY_480_GEN10_1_24C_192G_446G\s+1\s+0\n"
+WITHHELD = r"CUSTOM_OV_SY_480_GEN10_1_24C_192G_446G\s+1\s+1\n"
+OPENSTACK = str(Path(sys.executable).parent / "openstack")
 
 
-def processes_using(workdir: Path) -> list[str]:
-    """Command lines of the processes running on files under ``workdir`` (the demo's own)."""
+def processes_using(workdir: Path, pids: Collection[int] = ()) -> list[str]:
+    """The processes running for ``workdir`` (named in their command line or environment)
+    or among ``pids``: ``pid: command line``."""
     needle = f"{workdir}/".encode()
     found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+    for proc in Path("/proc").glob("[0-9]*"):
         with contextlib.suppress(OSError):
-            argv = cmdline.read_bytes()
-            if needle in argv:
-                found.append(cmdline.parent.name + ": " + argv.replace(b"\0", b" ").decode())
+            argv = (proc / "cmdline").read_bytes()
+            named = needle in argv or needle in (proc / "environ").read_bytes()
+            if (named or int(proc.name) in pids) and int(proc.name) != os.getpid():
+                found.append(proc.name + ": " + argv.replace(b"\0", b" ").decode())
     return found
 
 
-def kill_leftovers(workdir: Path) -> None:
+def descendants(pid: int) -> set[int]:
+    """The processes ``pid`` started, and theirs (each service runs in a session of its own)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def kill_leftovers(lines: list[str]) -> None:
     """After a failed test only: SIGKILL what the demo under test left behind."""
-    for line in processes_using(workdir):
+    for line in lines:
         with contextlib.suppress(ProcessLookupError):
             os.kill(int(line.split(":", 1)[0]), signal.SIGKILL)
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess, Path]:
-    workdir = tmp_path_factory.mktemp("demo")
-    try:
-        result = subprocess.run(
-            [*DEMO, "--workdir", str(workdir)],
-            capture_output=True,
-            text=True,
-            timeout=240,
-            check=False,
-        )
-    finally:
-        leftovers = processes_using(workdir)
-        kill_leftovers(workdir)
-    assert not leftovers, leftovers
-    return result, workdir
+@dataclasses.dataclass
+class Run:
+    """One demo run: its exit status, its output and what it left running."""
+
+    status: int | None
+    output: str
+    leftovers: list[str]
 
 
-@pytest.fixture(scope="module")
-def out(demo: tuple[subprocess.CompletedProcess, Path]) -> str:
-    result, _ = demo
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    return result.stdout
+Act = Callable[[subprocess.Popen[str], str], None]
 
 
-def section(text: str, start: str, end: str) -> str:
-    """The output from the line starting with ``start`` to the next starting with ``end``."""
-    begin = text.index(start)
-    return text[begin : text.index(end, begin + len(start))]
-
-
-def test_the_demo_ends_with_everything_stopped(demo, out) -> None:
-    _, workdir = demo
-    assert out.rstrip().endswith(STOPPED)
-    assert processes_using(workdir) == []
-    assert "DEMO FAILED" not in out
-
-
-def test_chapter_1_shows_the_appliance_and_a_power_task(out) -> None:
-    chapter = section(out, "Chapter 1.", "Chapter 2.")
-    assert "Server hardware (17 servers)" in chapter
-    assert "Frame2, bay 4 carries 'sap-hana-01', a OneView user's server profile." in chapter
-    assert "SPT-Prod-SY480" in chapter
-    assert re.search(r"task 'Power on': Completed; \S.* is On", chapter)
-
-
-def test_chapter_2_deploys_with_oneview_direct_through_the_virtual_agents(out) -> None:
-    chapter = section(out, "Chapter 2.", "Chapter 3.")
-    assert "VIRTUAL IRONIC-PYTHON-AGENT" in " ".join(chapter.replace("!!", "").split())
-    assert "deploy oneview-direct" in chapter
-    assert "boot pxe" in chapter
-    assert "fake" not in chapter
-    provide = section(out, "-- provide:", "-- deploy")
-    assert "bm-01: booted (PXE: agent); the virtual agent ran erase_devices_metadata" in provide
-    assert "bm-02: booted (PXE: agent); the virtual agent ran erase_devices_metadata" in provide
-    deploy = section(out, "-- deploy", "-- OneView's side")
-    image = re.search(
-        r"image (http://127\.0\.0\.1:\d+/images/ubuntu-24\.04\.raw) \((\d+) bytes\)", deploy
-    )
-    assert image
-    assert "the image written on the server's disk" in deploy
-    assert re.search(rf"image\s+{re.escape(image[1])}", deploy.split("written on")[1])
-    assert re.search(rf"size\s+{image[2]} bytes", deploy)
-    assert re.search(r"sha256\s+[0-9a-f]{64}", deploy)
-    assert "PXE: agent, HardDisk: written image" in deploy
-
-
-def test_chapter_2_enrolls_validates_and_inspects_from_oneview(out) -> None:
-    validate = section(out, "-- validate:", "-- manage:")
-    assert re.search(r"power\s+ok\s+ok", validate)
-    assert re.search(r"management\s+ok\s+ok", validate)
-    inspect = section(out, "-- inspect", "-- provide:")
-    # SY 480 Gen10 blades of the seed: 2 x 14 cores, 256 GiB, 2 x 480 GB drives
-    assert re.search(r"bm-01\s+28\s+x86_64\s+262144\s+446\s+\S+ \(PXE\), \S+", inspect)
-    assert re.search(r"bm-02\s+28\s+x86_64\s+262144\s+446\s+", inspect)
-    assert "CUSTOM_OV_FIRMWARE_SY_2024_04_01" in inspect
-    assert "CUSTOM_OV_SPT_SPT_PROD_SY480" in inspect
-    assert "OneView requests that changed anything during inspection: 0" in inspect
-
-
-def test_chapter_2_cleaning_applies_and_removes_a_profile_named_after_each_node(out) -> None:
-    provide = section(out, "-- provide:", "-- deploy bm-01")
-    for node, server in (("bm-01", "Frame1, bay 1"), ("bm-02", "Frame1, bay 2")):
-        profile = f"server profile 'ironic-{node}'"
-        applied = provide.index(f"OneView  {server}: ProfileApplied, {profile}")
-        assert f"Ironic   {node}: available" in provide[applied:]
-    # the removal runs in the background once the nodes are available; the demo waits for it
-    assert "OneView removed the profiles in the background" in provide
-
-
-def test_chapter_2_deploys_with_a_profile_from_the_template_then_removes_it(out) -> None:
-    deploy = section(out, "-- deploy bm-01", "-- OneView's side")
-    applied = deploy.index("Frame1, bay 1: ProfileApplied, server profile 'ironic-bm-01'")
-    assert re.search(r"Ironic   bm-01: active\s+power on", deploy[applied:])
-
-    side = section(out, "-- OneView's side of bm-01", "-- undeploy")
-    profile_uri = re.search(r"server profile\s+ironic-bm-01 \((/rest/server-profiles/\S+)\)", side)
-    assert profile_uri
-    assert re.search(r"template\s+SPT-Prod-SY480, still linked", side)
-    assert re.search(r"boot\s+UEFI, order HardDisk, PXE", side)
-    assert re.search(r"server hardware\s+Frame1, bay 1: ProfileApplied, power On", side)
-
-    undeploy = section(out, "-- undeploy bm-01", "Chapter 3.")
-    assert re.search(r"Ironic   bm-01: available\s+power off", undeploy)
-    removed = f"server profile ironic-bm-01 removed from OneView (GET {profile_uri[1]}: 404)"
-    assert removed in undeploy
-    assert "Frame1, bay 1: NoProfileApplied, power Off" in undeploy
-
-
-def test_chapter_3_a_server_taken_in_oneview_takes_its_node_out_and_back(out) -> None:
-    taken = section(out, "-- A OneView user takes Frame1, bay 2", "-- The user deletes")
-    claimed = taken.index("Frame1, bay 2: ProfileApplied, server profile 'analytics-team'")
-    assert re.search(r"Ironic   bm-02: manageable\s+power off, in maintenance", taken[claimed:])
-    reason = " ".join(taken[taken.index("maintenance reason:") :].split())
-    assert "\"In use by OneView: server hardware 'Frame1, bay 2'" in reason
-    assert "carries server profile 'analytics-team'" in reason
-
-    freed = section(out, "-- The user deletes 'analytics-team'", "-- What a period costs")
-    cleared = freed.index("Ironic   bm-02: maintenance cleared")
-    assert re.search(r"Ironic   bm-02: available\s+power off\n", freed[cleared:])
-    assert "bm-02 is available again, maintenance cleared" in freed
-
-
-def test_chapter_3_counts_one_oneview_listing_per_period(out) -> None:
-    counted = out[out.index("-- What a period costs OneView: its requests over 5 periods") :]
-    assert re.search(r"GET /rest/server-hardware\s+5\s+1\n", counted)
-    assert "/rest/server-hardware/{id}" not in counted  # no request per node
-    periods = re.findall(r"period: 2 node\(s\) watched, (\d+) listing\(s\)", counted)
-    assert periods == ["1"] * 5
-
-
-def wait_for_file(path: Path) -> None:
-    for _ in range(600):
-        if path.exists():
-            return
-        time.sleep(0.01)
-    raise AssertionError(f"{path} never appeared")
-
-
-def interrupt(
-    workdir: Path, when: str, act, preexec_fn: Callable[[], None] | None = None
-) -> tuple[int, str, list[str]]:
-    """Run the demo, call ``act(demo)`` once a line starts with ``when``; its exit status,
-    its output and the processes left under ``workdir`` (killed before returning).
-    ``preexec_fn`` runs in the demo's process before it starts, as in ``subprocess.Popen``."""
+def run_demo(
+    workdir: Path,
+    when: str,
+    act: Act,
+    *,
+    keep: bool = False,
+    timeout: float = 480,
+    preexec_fn: Callable[[], None] | None = None,
+) -> Run:
+    """Run the demo; once a line contains ``when``, call ``act(demo, output so far)`` and
+    read the rest. The demo's process group is SIGKILLed after ``timeout`` seconds; what it
+    started and still runs is killed before returning."""
     demo = subprocess.Popen(
-        [*DEMO, "--workdir", str(workdir)],
+        [*DEMO, "--workdir", str(workdir), *(["--keep"] if keep else [])],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,  # its own process group, as a terminal's foreground job
         preexec_fn=preexec_fn,
     )
-    seen = []
+    watchdog = threading.Timer(timeout, lambda: os.killpg(demo.pid, signal.SIGKILL))
+    watchdog.start()
+    seen: list[str] = []
+    started: set[int] = set()
     try:
         assert demo.stdout is not None
         for line in demo.stdout:
             seen.append(line)
-            if line.startswith(when):
+            if when in line:
+                started = descendants(demo.pid)
+                act(demo, "".join(seen))
                 break
-        act(demo)
-        rest, _ = demo.communicate(timeout=60)
+        seen.append(demo.communicate(timeout=timeout)[0])
     finally:
+        watchdog.cancel()
         if demo.poll() is None:
             demo.kill()
-        leftovers = processes_using(workdir)
-        kill_leftovers(workdir)
-    return demo.returncode, "".join(seen) + rest, leftovers
+        leftovers = processes_using(workdir, started)
+        kill_leftovers(leftovers)
+    return Run(demo.returncode, "".join(seen), leftovers)
 
 
-def ctrl_c(demo: subprocess.Popen) -> None:
+@dataclasses.dataclass
+class KeptRun(Run):
+    node_list: subprocess.CompletedProcess[str] | None = None
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> KeptRun:
+    """The whole story with ``--keep``; while the cloud is kept, ``openstack baremetal node
+    list`` with the ``export`` it printed; then SIGTERM."""
+    node_list = []
+
+    def use_then_stop(process: subprocess.Popen[str], printed: str) -> None:
+        export = re.findall(r"export (OS_CLIENT_CONFIG_FILE=\S+) (OS_CLOUD=\S+)", printed)
+        env = {**os.environ, **dict(v.split("=", 1) for v in export[0])} if export else None
+        node_list.append(subprocess.run(  # noqa: S603 - the venv's openstack
+            [OPENSTACK, "baremetal", "node", "list", "-f", "json"],
+            env=env, capture_output=True, text=True, timeout=60, check=False,
+        ))  # fmt: skip
+        process.send_signal(signal.SIGTERM)
+
+    run = run_demo(tmp_path_factory.mktemp("demo"), KEPT, use_then_stop, keep=True)
+    return KeptRun(run.status, run.output, run.leftovers, next(iter(node_list), None))
+
+
+@pytest.fixture(scope="module")
+def out(demo: KeptRun) -> str:
+    assert demo.status == 0, demo.output[-6000:]
+    return demo.output
+
+
+def section(text: str, start: str, end: str) -> str:
+    """The output from ``start`` to the next ``end``."""
+    begin = text.index(start)
+    return text[begin : text.index(end, begin + len(start))]
+
+
+def test_sigterm_ends_the_kept_cloud_and_stops_everything(demo: KeptRun, out: str) -> None:
+    assert "DEMO FAILED" not in out
+    assert f"Stopped. {STOPPING}" in out
+    assert out.rstrip().endswith(STOPPED)
+    assert demo.leftovers == []
+
+
+def test_kept_running_it_prints_a_clouds_yaml_the_openstack_cli_uses(
+    demo: KeptRun, out: str
+) -> None:
+    kept = section(out, "Chapter 6.", STOPPING)
+    assert re.search(r"compute\s+http://127\.0\.0\.1:\d+/v2\.1", kept)
+    assert re.search(r"baremetal_endpoint_override: http://127\.0\.0\.1:\d+", kept)
+    assert re.search(r"kill -TERM \d+, stops everything\.", kept)
+    assert demo.node_list is not None and demo.node_list.returncode == 0, demo.node_list
+    nodes = json.loads(demo.node_list.stdout)
+    assert sorted((n["name"], n["provision_state"]) for n in nodes) == [
+        ("frame3-bay-1", "available"),
+        ("frame3-bay-2", "available"),
+    ]
+
+
+def test_chapter_1_starts_every_service_and_shows_the_appliance(out: str) -> None:
+    chapter = section(out, "Chapter 1.", "Chapter 2.")
+    for service in ("mariadbd", "rabbitmq-server", "OneView simulator", "neutron", "ironic",
+                    "nova-compute"):  # fmt: skip
+        assert re.search(rf"{service} started, pid \d+", chapter), service
+    assert re.search(r"Everything is up in \d+ s", chapter)
+    assert "Server hardware (17 servers)" in chapter
+    assert "Frame2, bay 4 carries 'sap-hana-01', a OneView user's server profile." in chapter
+    assert "Frame3, bay 1: 24 cores, 192 GiB, power Off, free (Ironic will manage it)" in chapter
+    assert re.search(r"task 'Power on': Completed; \S.* is On", chapter)
+
+
+def test_chapter_2_the_daemon_brings_the_templates_servers_to_available(out: str) -> None:
+    chapter = section(out, "Chapter 2.", "Chapter 3.")
+    moving = section(chapter, "-- The nodes as Ironic and OneView show them", "-- Enrolled")
+    for node, server in (("frame3-bay-1", "Frame3, bay 1"), ("frame3-bay-2", "Frame3, bay 2")):
+        enrolled = moving.index(f"Ironic   {node}: enroll")
+        cleaning = moving.index(f"Ironic   {node}: clean wait -> available", enrolled)
+        assert f"OneView  {server}: ProfileApplied" in moving  # cleaning's profile
+        assert re.search(rf"Ironic   {node}: available\s+power off", moving[cleaning:])
+    assert "enrolled 2, repaired 0, failed 0" in " ".join(chapter.split())  # the daemon's log
+    table = section(chapter, "-- Enrolled", "-- Nova's view")
+    assert re.search(
+        r"frame3-bay-1\s+available\s+ov-sy-480-gen10-1-24c-192g-446g\s+Frame3, bay 1\s+"
+        r"NoProfileApplied\s+Off\s+none",
+        table,
+    )
+    capacity = chapter[chapter.index("-- Nova's view") :]
+    assert len(re.findall(OFFERED, capacity)) == 2
+
+
+def test_chapter_3_the_cli_flavor_a_tenant_vlan_in_oneviews_uplink_sets_and_an_image(
+    out: str,
+) -> None:
+    chapter = section(out, "Chapter 3.", "Chapter 4.")
+    assert "Name: ov-sy-480-gen10-1-24c-192g-446g.eg-edge.sy-2023-10-01" in chapter
+    assert "Result: created" in chapter
+    assert "trait:CUSTOM_OV_EG_EG_EDGE: required" in chapter
+    vlan = re.search(r"segment\s+vlan (\d+) on physnet1", chapter)
+    assert vlan
+    network_id = re.search(r"Neutron network\s+tenant-blue \((\S+)\)", chapter)
+    assert network_id
+    assert f"tenant-blue (Neutron [{network_id[1]}]), vlan {vlan[1]}" in chapter
+    assert re.search(r"on uplink sets\s+US-Edge-Tenants, US-Tenants \(3:", chapter)
+    assert re.search(r"Glance image\s+ubuntu-24\.04\.raw \(\S+\), active", chapter)
+
+
+def test_chapter_4_server_create_is_active_on_a_blade_on_the_tenant_vlan(out: str) -> None:
+    vlan = re.search(r"segment\s+vlan (\d+) on physnet1", out)
+    image_id = re.search(r"Glance image\s+ubuntu-24\.04\.raw \((\S+)\)", out)
+    assert vlan and image_id
+    chapter = section(out, "Chapter 4.", "Chapter 5.")
+    created = section(chapter, "-- The tenant: openstack server create", "-- OpenStack's side")
+    assert "Nova     server: BUILD (scheduling)" in created
+    assert re.search(r"Ironic   frame3-bay-\d: wait call-back -> active", created)
+    assert "Nova     server: ACTIVE" in created
+    side = section(chapter, "-- OpenStack's side", "-- OneView's side")
+    server = re.search(r"Nova server\s+blue-1 \((\S+)\): ACTIVE, 10\.30\.0\.\d+", side)
+    node = re.search(r"on node\s+(frame3-bay-\d) \((\S+)\)", side)
+    assert server and node
+    assert re.search(rf"Ironic node\s+active, power on, instance {server[1]}", side)
+    assert re.search(r"Neutron port\s+\S+: ACTIVE, MAC", side)
+    assert re.search(rf"bound\s+host {node[2]}, vnic baremetal", side)
+    oneview = section(chapter, "-- OneView's side", "-- The tenant: openstack server delete")
+    assert re.search(rf"server profile\s+ironic-{node[1]} \(/rest/server-profiles/", oneview)
+    assert re.search(r"from template\s+SPT-Edge-SY480", oneview)
+    assert re.search(
+        rf"connection \d\s+Mezz 3:1-a, MAC \S+: tenant-blue \(Neutron \[\S+\]\), vlan {vlan[1]}",
+        oneview,
+    )
+    assert re.search(r"server hardware\s+Frame3, bay \d: ProfileApplied, power On", oneview)
+    assert re.search(rf"image\s+{image_id[1]} from http://", oneview)
+    assert "(Glance's: the same)" in oneview
+
+
+def test_chapter_4_server_delete_cleans_the_node_and_removes_the_profile(out: str) -> None:
+    node = re.search(r"on node\s+(frame3-bay-\d)", out)
+    assert node
+    deleted = section(out, "-- The tenant: openstack server delete blue-1", "Chapter 5.")
+    assert "Nova     server: gone" in deleted
+    assert re.search(rf"Ironic   {node[1]}: cleaning -> available", deleted)
+    assert re.search(rf"Ironic   {node[1]}: available\s+power off\n", deleted)
+    assert re.search(
+        rf"server profile ironic-{node[1]} and its tenant connection are gone "
+        r"\(GET /rest/server-profiles/\S+: 404\)",
+        deleted,
+    )
+    assert "the disk holds no image (cleaning erased it)" in deleted
+    assert "Neutron ports of blue-1: 0" in deleted
+
+
+def test_chapter_5_servers_taken_by_oneview_users_give_no_valid_host(out: str) -> None:
+    chapter = section(out, "Chapter 5.", "Chapter 6.")
+    taken = section(chapter, "-- OneView users take", "-- The tenant: openstack server create")
+    assert re.search(r"Ironic   frame3-bay-1: manageable\s+power off, in maintenance", taken)
+    reason = " ".join(taken[taken.index("maintenance reason:") :].split())
+    assert "\"In use by OneView: server hardware 'Frame3, bay" in reason
+    assert len(re.findall(WITHHELD, taken)) == 2
+    refused = section(chapter, "-- The tenant: openstack server create", "-- The users delete")
+    assert "Nova: blue-2 is ERROR, fault 'No valid host was found. '" in refused
+    assert re.search(
+        r"/nova/nova-scheduler\.log: Got no allocation candidates from the Placement API", refused
+    )
+    assert re.search(r"/nova/nova-conductor\.log: No valid host was found", refused)
+
+
+def test_chapter_5_the_capacity_comes_back_with_one_listing_per_period(out: str) -> None:
+    back = section(out, "-- The users delete their profiles", "-- What a period costs")
+    assert "Ironic   frame3-bay-1: maintenance cleared" in back
+    assert "Placement offers them again: the capacity is back." in back
+    assert len(re.findall(OFFERED, back)) == 2
+    periods = section(out, "-- What a period costs", "Chapter 6.")
+    assert re.findall(r"period: 2 node\(s\) watched, (\d+) listing\(s\)", periods) == ["1"] * 3
+
+
+# -- interrupted ----------------------------------------------------------------------------
+
+
+def ctrl_c(demo: subprocess.Popen[str], printed: str) -> None:
     os.killpg(demo.pid, signal.SIGINT)  # a terminal signals the whole foreground group
-
-
-def ctrl_c_once_ironic_runs(workdir: Path):
-    def act(demo: subprocess.Popen) -> None:
-        wait_for_file(workdir / "ironic" / "ironic.log")  # written once Ironic's process runs
-        ctrl_c(demo)
-
-    return act
 
 
 def ignore_sigint() -> None:
@@ -233,51 +312,43 @@ def ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def sigterm(demo: subprocess.Popen) -> None:
+def sigterm(demo: subprocess.Popen[str], printed: str) -> None:
     demo.send_signal(signal.SIGTERM)  # only the demo: it must stop the others itself
 
 
-def test_ctrl_c_while_ironic_starts_stops_everything(tmp_path) -> None:
-    status, output, leftovers = interrupt(
-        tmp_path, "-- Starting Ironic", ctrl_c_once_ironic_runs(tmp_path)
-    )
+def test_ctrl_c_while_the_services_start_stops_everything(tmp_path: Path) -> None:
+    # started with SIGINT ignored, interrupted with the databases, Neutron and Ironic running
+    run = run_demo(tmp_path, "ironic started", ctrl_c, preexec_fn=ignore_sigint)
 
-    assert status == 130, output
-    assert "Interrupted. Stopping Ironic and the simulator ..." in output
-    assert output.rstrip().endswith(STOPPED)
-    assert leftovers == []
-
-
-def test_ctrl_c_stops_a_demo_started_with_sigint_ignored(tmp_path) -> None:
-    # Interrupted as soon as the simulator runs: the cheapest point with something to stop.
-    status, output, leftovers = interrupt(tmp_path, "  Simulator at ", ctrl_c, ignore_sigint)
-
-    assert status == 130, output
-    assert "Interrupted. Stopping Ironic and the simulator ..." in output
-    assert output.rstrip().endswith(STOPPED)
-    assert leftovers == []
+    assert run.status == 130, run.output
+    assert f"Interrupted. {STOPPING}" in run.output
+    assert run.output.rstrip().endswith(STOPPED)
+    assert run.leftovers == []
 
 
-def test_sigterm_while_ironic_cleans_stops_everything(tmp_path) -> None:
-    status, output, leftovers = interrupt(tmp_path, "-- provide:", sigterm)
+def test_sigterm_while_nova_starts_stops_everything(tmp_path: Path) -> None:
+    run = run_demo(tmp_path, "nova-api started", sigterm)
 
-    assert status == 130, output
-    assert "Interrupted. Stopping Ironic and the simulator ..." in output
-    assert output.rstrip().endswith(STOPPED)
-    assert leftovers == []
+    assert run.status == 130, run.output
+    assert f"Interrupted. {STOPPING}" in run.output
+    assert run.output.rstrip().endswith(STOPPED)
+    assert run.leftovers == []
 
 
-def test_a_demo_whose_ironic_dies_says_so_and_stops_the_simulator(tmp_path) -> None:
-    def kill_ironic(demo: subprocess.Popen) -> None:
-        (ironic,) = [p for p in processes_using(tmp_path) if "ironic.conf" in p]
-        os.kill(int(ironic.split(":", 1)[0]), signal.SIGKILL)
+def test_a_demo_whose_ironic_dies_says_so_and_stops_everything(tmp_path: Path) -> None:
+    def kill_ironic(demo: subprocess.Popen[str], printed: str) -> None:
+        ironic = re.search(r"ironic started, pid (\d+)", printed)
+        assert ironic, printed
+        os.kill(int(ironic[1]), signal.SIGKILL)
 
-    status, output, leftovers = interrupt(tmp_path, "-- deploy bm-01", kill_ironic)
+    # killed as soon as it runs: what a crash costs the demo does not depend on when
+    run = run_demo(tmp_path, "ironic started", kill_ironic)
 
-    assert status == 1, output
-    assert (
-        "DEMO FAILED: ConnectFailure: Unable to establish connection to http://127.0.0.1:" in output
-    )
-    assert f"(traceback in {tmp_path / 'demo-failure.txt'})" in output
-    assert output.rstrip().endswith(STOPPED)
-    assert leftovers == []
+    assert run.status == 1, run.output
+    ironic = re.search(r"ironic started, pid (\d+)", run.output)
+    assert ironic
+    failure = run.output[run.output.index("DEMO FAILED: ") :]
+    assert f"ironic (pid {ironic[1]}) is not running any more" in failure, failure
+    assert "Chapter 2." not in run.output
+    assert run.output.rstrip().endswith(STOPPED)
+    assert run.leftovers == []

@@ -26,6 +26,10 @@ STOPPING = "Stopping every service ..."
 STOPPED = "Every service stopped cleanly."
 
 
+#: The service processes the demo started, by pid (their names, as the harnesses log them).
+STARTED: dict[int, str] = {}
+
+
 class Stopped(Exception):
     """SIGTERM or SIGHUP: stop like Ctrl-C does."""
 
@@ -71,17 +75,31 @@ def tell_safely(stack: ExitStack, workdir: Path, keep: bool) -> int:
         show.say(f"\n{'Stopped' if told else 'Interrupted'}. {STOPPING}")
         return 0 if told else 130
     except DemoFailure as failure:
-        show.say(f"\nDEMO FAILED: {failure}\n{STOPPING}")
+        show.say(f"\nDEMO FAILED: {failure}")
+        _say_dead_services()
+        show.say(STOPPING)
         return 1
     except Exception as error:
         trace = workdir / "demo-failure.txt"
         trace.write_text(traceback.format_exc())
         show.say(f"\nDEMO FAILED: {type(error).__name__}: {error}")
+        _say_dead_services()
         show.say(f"(traceback in {trace}) {STOPPING}")
         return 1
     finally:
         for signum in STOP_SIGNALS:  # a second Ctrl-C must not cut the cleanup short
             signal.signal(signum, signal.SIG_IGN)
+
+
+def _say_dead_services() -> None:
+    """Name the services that died (often why a step failed)."""
+    for pid, name in sorted(STARTED.items()):
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            state = "gone"
+        if state in ("gone", "Z"):
+            show.say(f"{name} (pid {pid}) is not running any more: its log is under the work dir.")
 
 
 def processes_using(workdir: Path) -> list[int]:
@@ -160,6 +178,7 @@ def _print_process_starts(started: float) -> None:
                 name, pid = "OneView simulator", args[1]
             else:
                 return
+            STARTED[int(pid)] = str(name)
             show.say(f"+{time.monotonic() - started:5.1f}s  {name} started, pid {pid}", 1)
 
     for module in ("service_process", "simulator"):

@@ -10,6 +10,7 @@ from typing import Any
 
 from oneview_openstack.client import OneViewClient
 from oneview_openstack.testing.cloud import CLOUD_NAME, OneViewCloud
+from oneview_openstack.testing.service_process import console_script
 
 
 class DemoFailure(RuntimeError):
@@ -62,15 +63,13 @@ class Stage:
     def openstack_cli(self, *args: str, timeout: float = 120) -> str:
         """Run ``openstack ARGS`` as a tenant would, with the demo's ``clouds.yaml``; its
         output, or DemoFailure with what it printed."""
-        self.conn  # noqa: B018 - writes clouds.yaml
-        env = {**os.environ, "OS_CLIENT_CONFIG_FILE": str(self.clouds_yaml), "OS_CLOUD": CLOUD_NAME}
+        path = self.cloud.clouds_yaml(self.clouds_yaml)
+        env = {**os.environ, "OS_CLIENT_CONFIG_FILE": str(path), "OS_CLOUD": CLOUD_NAME}
         return run_cli(["openstack", *args], env, timeout)
 
 
 def run_cli(argv: list[str], env: dict[str, str], timeout: float = 120) -> str:
     """Run a console script of the venv; its standard output, or DemoFailure."""
-    from oneview_openstack.testing.service_process import console_script
-
     command = [console_script(argv[0]), *argv[1:]]
     done = subprocess.run(  # noqa: S603 - argv built by the demo
         command, env=env, capture_output=True, text=True, timeout=timeout, check=False
