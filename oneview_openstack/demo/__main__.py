@@ -155,7 +155,6 @@ def start_cloud(stack: ExitStack, workdir: Path) -> Stage:
     cloud = OneViewCloud(workdir, enroll_on_start=False)
     stack.callback(cloud.stop)  # before start(): a Ctrl-C while it starts must stop it too
     cloud.start()
-    # the cloud holds SIGTERM while it runs (SystemExit); SIGHUP must stop it as well
     show.say(f"Everything is up in {cloud.startup_seconds:.0f} s:", 1)
     show.table(["service", "endpoint"], cloud.endpoints().items())
     sim = cloud.sim

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from oneview_openstack.demo import enrollment, show
-from oneview_openstack.demo.boot import SERVER
+from oneview_openstack.demo.boot import server_create
 from oneview_openstack.demo.progress import Watcher, is_settled, wait_for
 from oneview_openstack.demo.stage import DemoFailure, Stage
 from oneview_openstack.demo.tenant import Tenant
@@ -14,6 +14,7 @@ from oneview_openstack.demo.tenant import Tenant
 PERIOD_LINE = "OneView dynamic allocation period: "
 COUNTED_PERIODS = 3
 FOREIGN_PROFILE = "analytics-team"
+REFUSED_SERVER = "blue-2"
 SCHEDULER_REASON = "Got no allocation candidates from the Placement API"
 
 
@@ -55,11 +56,8 @@ def taken_by_oneview_users(stage: Stage) -> None:
 
 
 def no_valid_host(stage: Stage, tenant: Tenant) -> None:
-    name = SERVER.replace("1", "2")
-    argv = ["server", "create", "--flavor", tenant.flavor.name, "--image", tenant.image.name,
-            "--network", tenant.network.name, name, "-f", "value", "-c", "id"]  # fmt: skip
-    show.step(f"The tenant: openstack {' '.join(argv[:-4])}")
-    server_id = stage.openstack_cli(*argv).strip()
+    name = REFUSED_SERVER
+    server_id = server_create(stage, tenant, name)
     failed = Watcher(stage, server_id=server_id, server_failures=()).until(
         lambda s: s.server is not None and s.server.status == "ERROR",
         f"Nova to give up on {name} (no node free)",

@@ -31,12 +31,18 @@ def run(stage: Stage, tenant: Tenant) -> None:
     delete(stage, server, node)
 
 
-def create(stage: Stage, tenant: Tenant, name: str) -> str:
+def server_create(stage: Stage, tenant: Tenant, name: str) -> str:
+    """``openstack server create`` with the tenant's flavor, image and network, shown as
+    typed; the new server's ID."""
     argv = ["server", "create", "--flavor", tenant.flavor.name, "--image", tenant.image.name,
-            "--network", tenant.network.name, name, "-f", "value", "-c", "id"]  # fmt: skip
-    show.step(f"The tenant: openstack {' '.join(argv[:-4])}")
+            "--network", tenant.network.name, name]  # fmt: skip
+    show.step(f"The tenant: openstack {' '.join(argv)}")
+    return stage.openstack_cli(*argv, "-f", "value", "-c", "id").strip()
+
+
+def create(stage: Stage, tenant: Tenant, name: str) -> str:
     started = time.monotonic()
-    server_id = stage.openstack_cli(*argv).strip()
+    server_id = server_create(stage, tenant, name)
     watcher = Watcher(stage, server_id=server_id)
     watcher.until(
         lambda s: s.server is not None and s.server.status == "ACTIVE",
