@@ -169,11 +169,7 @@ class OneViewCloud(Startable):
         """Write a ``clouds.yaml`` naming this cloud :data:`CLOUD_NAME` (``auth_type: none``
         and an endpoint override per service); ``OS_CLIENT_CONFIG_FILE=<path>`` then makes
         ``openstack --os-cloud oneview ...`` and ``openstack.connect(cloud='oneview')`` use it."""
-        cloud: dict[str, Any] = {"auth_type": "none"}
-        for service, url in self.endpoints().items():
-            if service != "oneview":
-                cloud[f"{service}_endpoint_override"] = url
-        path.write_text(yaml.safe_dump({"clouds": {CLOUD_NAME: cloud}}, sort_keys=False))
+        path.write_text(yaml.safe_dump(clouds_config(self.endpoints()), sort_keys=False))
         return path
 
     def cli_env(self) -> dict[str, str]:
@@ -417,6 +413,17 @@ def _started(service: _T | None, name: str) -> _T:
     if service is None:
         raise RuntimeError(f"{name} is not running: start the OneViewCloud first")
     return service
+
+
+def clouds_config(endpoints: Mapping[str, str]) -> dict[str, Any]:
+    """The ``clouds.yaml`` document of a cloud without Keystone: :data:`CLOUD_NAME` with
+    ``auth_type: none`` and an endpoint override per service of ``endpoints`` (``{service
+    type: URL}``; the ``oneview`` entry is no OpenStack service and is left out)."""
+    cloud: dict[str, Any] = {"auth_type": "none"}
+    for service, url in endpoints.items():
+        if service != "oneview":
+            cloud[f"{service}_endpoint_override"] = url
+    return {"clouds": {CLOUD_NAME: cloud}}
 
 
 def cli_variables(oneview: OneViewLogin, ironic_url: str, nova_url: str) -> dict[str, str]:

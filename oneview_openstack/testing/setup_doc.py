@@ -27,6 +27,8 @@ import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+import yaml
+
 from oneview_openstack.testing import cloud as test_cloud
 from oneview_openstack.testing.service_process import LOOPBACK, ini_value
 
@@ -42,6 +44,13 @@ DATABASE_URL = "mysql+pymysql://<user>:<password>@db.example.com/<database>"
 #: Production values every generated block takes for the test cloud's endpoints.
 IRONIC_URL = "http://ironic.example.com:6385"
 NOVA_URL = "http://nova.example.com:8774/v2.1"
+ENDPOINTS = {
+    "compute": NOVA_URL,
+    "baremetal": IRONIC_URL,
+    "network": "http://neutron.example.com:9696",
+    "image": "http://glance.example.com:9292",
+    "placement": "http://placement.example.com:8778",
+}
 #: The conductor's address on the provisioning network (TFTP, and the HTTP root for iPXE and
 #: the images the agent downloads).
 CONDUCTOR = "192.0.2.10"
@@ -292,6 +301,8 @@ def _blocks() -> dict[str, str]:
     blocks = {name: _fenced("ini", render_file(name, configs, FILES)) for name in FILES}
     blocks["cli-env"] = _fenced("sh", _cli_env())
     blocks["provisioning-network"] = _fenced("console", _provisioning_network())
+    clouds = yaml.safe_dump(test_cloud.clouds_config(ENDPOINTS), sort_keys=False)
+    blocks["clouds.yaml"] = _fenced("yaml", clouds.rstrip("\n"))
     return blocks
 
 
