@@ -237,7 +237,7 @@ def test_chapter_4_server_create_is_active_on_a_blade_on_the_tenant_vlan(out: st
     assert vlan and image_id
     chapter = section(out, "Chapter 4.", "Chapter 5.")
     created = section(chapter, "-- The tenant: openstack server create", "-- OpenStack's side")
-    assert "Nova     server: BUILD (scheduling)" in created
+    assert "Nova     server: BUILD" in created
     assert re.search(r"Ironic   frame3-bay-\d: wait call-back -> active", created)
     assert "Nova     server: ACTIVE" in created
     side = section(chapter, "-- OpenStack's side", "-- OneView's side")
