@@ -164,6 +164,7 @@ def section(text: str, start: str, end: str) -> str:
 
 def test_sigterm_ends_the_kept_cloud_and_stops_everything(demo: KeptRun, out: str) -> None:
     assert "DEMO FAILED" not in out
+    assert re.search(r"The story took \d+ s, \d+ s of it starting the services\.", out)
     assert f"Stopped. {STOPPING}" in out
     assert out.rstrip().endswith(STOPPED)
     assert demo.leftovers == []
@@ -176,6 +177,8 @@ def test_kept_running_it_prints_a_clouds_yaml_the_openstack_cli_uses(
     assert re.search(r"compute\s+http://127\.0\.0\.1:\d+/v2\.1", kept)
     assert re.search(r"baremetal_endpoint_override: http://127\.0\.0\.1:\d+", kept)
     assert re.search(r"kill -TERM \d+, stops everything\.", kept)
+    assert "--image ubuntu-24.04.raw --network tenant-blue --wait blue-3" in kept
+    assert "admin-password" not in out  # OneView's password stays in the configs
     assert demo.node_list is not None and demo.node_list.returncode == 0, demo.node_list
     nodes = json.loads(demo.node_list.stdout)
     assert sorted((n["name"], n["provision_state"]) for n in nodes) == [

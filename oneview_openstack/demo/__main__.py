@@ -47,12 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGHUP, _stop)
-    started = time.monotonic()
     with ExitStack() as stack:  # stops every service started, in reverse order
         status = tell_safely(stack, workdir, args.keep)
         stopping = time.monotonic()
-    took = f"{stopping - started:.0f} s, stopping {time.monotonic() - stopping:.0f} s"
-    show.say(f"Logs under {workdir} (a directory per service); the demo took {took}.")
+    took = time.monotonic() - stopping
+    show.say(f"Logs under {workdir} (a directory per service); stopping took {took:.0f} s.")
     left = processes_using(workdir)
     if left:
         show.say(f"NOT STOPPED: processes {', '.join(map(str, left))} still run for {workdir}")
@@ -65,10 +64,15 @@ def tell_safely(stack: ExitStack, workdir: Path, keep: bool) -> int:
     """Tell the story; the exit status. Failures are told, not raised: cleanup follows."""
     told = False
     try:
-        stage = tell(stack, workdir)
+        started = time.monotonic()
+        stage, story = tell(stack, workdir)
         told = True
+        show.say(
+            f"\nThe story took {time.monotonic() - started:.0f} s, "
+            f"{stage.cloud.startup_seconds:.0f} s of it starting the services."
+        )
         if keep:
-            keep_running(stage)
+            keep_running(stage, story)
         show.say(f"\nThe end. {STOPPING}")
         return 0
     except (KeyboardInterrupt, Stopped, SystemExit):  # the cloud turns SIGTERM into SystemExit
@@ -125,7 +129,7 @@ def processes_using(workdir: Path) -> list[int]:
     return sorted(found)
 
 
-def tell(stack: ExitStack, workdir: Path) -> Stage:
+def tell(stack: ExitStack, workdir: Path) -> tuple[Stage, tenant.Tenant]:
     show.chapter(
         1,
         "The cloud on this machine, and the OneView appliance (simulated)",
@@ -146,7 +150,7 @@ def tell(stack: ExitStack, workdir: Path) -> Stage:
     story = tenant.run(stage)
     boot.run(stage, story)
     allocation.run(stage, story)
-    return stage
+    return stage, story
 
 
 def start_cloud(stack: ExitStack, workdir: Path) -> Stage:
@@ -186,7 +190,7 @@ def _print_process_starts(started: float) -> None:
         logger.setLevel(logging.DEBUG)
 
 
-def keep_running(stage: Stage) -> None:
+def keep_running(stage: Stage, story: tenant.Tenant) -> None:
     """``--keep``: print how to use the cloud and how to stop it, then wait."""
     cloud = stage.cloud
     show.chapter(
@@ -195,14 +199,23 @@ def keep_running(stage: Stage) -> None:
         "The nodes are available, the flavor, network and image are there.",
     )
     show.table(["service", "endpoint"], cloud.endpoints().items())
-    show.say(f"OneView: {cloud.sim.username} / {cloud.sim.password}, CA {cloud.sim.ca_file}", 1)
+    show.say(
+        f"OneView: user {cloud.sim.username} (password in {cloud.ironic.config_path} [oneview]),"
+        f" CA {cloud.sim.ca_file}",
+        1,
+    )
     path = cloud.clouds_yaml(stage.clouds_yaml)
     show.say(f"clouds.yaml ({path}):", 1)
     for line in path.read_text().rstrip().splitlines():
         show.say(line, 2)
     show.say()
     show.say(f"export OS_CLIENT_CONFIG_FILE={path} OS_CLOUD={CLOUD_NAME}", 1)
-    show.say("openstack baremetal node list; openstack server create --flavor ... ", 1)
+    show.say("openstack baremetal node list", 1)
+    show.say(
+        f"openstack server create --flavor {story.flavor.name} --image {story.image.name} "
+        f"--network {story.network.name} --wait blue-3",
+        1,
+    )
     show.say(f"Ctrl-C here, or kill -TERM {os.getpid()}, stops everything.", 1)
     while True:
         time.sleep(3600)
