@@ -133,10 +133,10 @@ def tell(stack: ExitStack, workdir: Path) -> tuple[Stage, tenant.Tenant]:
     show.chapter(
         1,
         "The cloud on this machine, and the OneView appliance (simulated)",
-        "Everything runs on loopback, without root: MariaDB, RabbitMQ, Placement, Glance, "
-        "Neutron with the `oneview` mechanism driver, Ironic with the `oneview` hardware type, "
-        "Nova, and an HPE OneView simulator playing the appliance (a REST API over HTTPS with "
-        "its own CA, blades in enclosures, templates, networks) whose servers network-boot "
+        "Everything runs on loopback, its files in the work dir: MariaDB, RabbitMQ, Placement, "
+        "Glance, Neutron with the `oneview` mechanism driver, Ironic with the `oneview` hardware "
+        "type, Nova, and an HPE OneView simulator playing the appliance (a REST API over HTTPS "
+        "with its own CA, blades in enclosures, templates, networks) whose servers network-boot "
         "virtual ironic-python-agents.",
     )
     stage = start_cloud(stack, workdir)
