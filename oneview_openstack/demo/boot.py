@@ -156,6 +156,10 @@ def delete(stage: Stage, server: Any, node: DemoNode) -> None:
             1,
         )
     disk = stage.cloud.sim.operator.agent(node.server_uri)["disk"] or {}
-    ports = list(stage.conn.network.ports(device_id=server.id))
-    show.say(f"the disk holds {disk.get('image') or 'no image'} (cleaning erased it)", 1)
-    show.say(f"Neutron ports of {server.name}: {len(ports)}", 1)
+    if disk.get("image"):
+        raise DemoFailure(f"{node.name} is available but its disk still holds {disk['image']}")
+    show.say("the disk holds no image (cleaning erased it)", 1)
+    ports = [port.id for port in stage.conn.network.ports(device_id=server.id)]
+    if ports:
+        raise DemoFailure(f"{server.name} is deleted but Neutron still has its ports {ports}")
+    show.say(f"Neutron ports of {server.name}: 0", 1)
