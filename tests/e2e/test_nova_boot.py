@@ -224,6 +224,10 @@ def test_servers_taken_by_oneview_users_leave_nova_no_valid_host_until_given_bac
         assert "No valid host" in failed.fault["message"]
         scheduler_log = cloud.nova.log_path("nova-scheduler").read_text()
         assert "Got no allocation candidates from the Placement API" in scheduler_log
+        conductor_log = cloud.nova.log_path("nova-conductor").read_text().splitlines()
+        assert any(  # "[instance: <id>] Setting instance to ERROR state.: ...No valid host"
+            f"[instance: {server.id}]" in line and "No valid host" in line for line in conductor_log
+        )
         conn.compute.delete_server(server)
         conn.compute.wait_for_delete(server, interval=POLL, wait=60)
     finally:
