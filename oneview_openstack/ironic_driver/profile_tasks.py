@@ -37,7 +37,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Set
 from typing import Any
 
 from ironic.common import async_steps, exception, states
@@ -331,7 +331,7 @@ class TaskPoller:
                 self._move_legacy_record(node.uuid, ov)
             timed_out = node.deadline is not None and time.time() > node.deadline
             if timed_out or any(_due(found.get(uri), uri) for uri in node.uris):
-                self._handle(node.uuid, found)
+                self._handle(node.uuid, found, uris)
 
     def _move_legacy_record(self, node_uuid: str, ov: client.OneViewClient) -> None:
         """An upgraded node's ``driver_info`` ownership record moves (or goes) at once,
@@ -347,10 +347,10 @@ class TaskPoller:
         except Exception:
             LOG.exception("Node %s: moving its driver_info ownership record failed", node_uuid)
 
-    def _handle(self, node_uuid: str, found: Mapping[str, client.Task]) -> None:
+    def _handle(self, node_uuid: str, found: Mapping[str, client.Task], listed: Set[str]) -> None:
         try:
             with task_manager.acquire(self.context, node_uuid, purpose=PURPOSE) as task:
-                for outcome in NodeTasks(task, found).settle():
+                for outcome in NodeTasks(task, found, listed).settle():
                     self.report.add(outcome, node_uuid)
         except (exception.NodeLocked, exception.NodeNotFound):
             LOG.debug("Node %s is busy or gone; its OneView tasks next period", node_uuid)
@@ -374,12 +374,21 @@ def _due(current: client.Task | None, uri: str) -> bool:
 
 
 class NodeTasks:
-    """The node's leftovers and pending task, settled under its exclusive lock."""
+    """The node's leftovers and pending task, settled under its exclusive lock.
 
-    def __init__(self, task: Any, found: Mapping[str, client.Task]) -> None:
+    *found* holds the tasks OneView listed among the URIs *listed* (``None``: every URI the
+    node records was asked for). The period lists before it takes each node's lock, so a
+    node may by then record a task the listing did not ask about (its deploy applied a
+    profile meanwhile): such a task is read next period, not taken for one OneView purged.
+    """
+
+    def __init__(
+        self, task: Any, found: Mapping[str, client.Task], listed: Set[str] | None = None
+    ) -> None:
         self.task = task
         self.node = task.node
         self.found = found
+        self.listed = listed
 
     def settle(self) -> list[str]:
         outcomes = self.settle_leftovers()
@@ -389,8 +398,14 @@ class NodeTasks:
         if self.node.provision_state not in WAIT_STATES:
             abandon(self.task, f"the node left the wait state ({self.node.provision_state})")
             return [*outcomes, "abandoned"]
+        if self._unlisted(entry):
+            return outcomes
         outcome = self._settle_pending(entry)
         return [*outcomes, outcome] if outcome else outcomes
+
+    def _unlisted(self, entry: Mapping[str, Any]) -> bool:
+        uri = str(entry.get("uri") or "")
+        return bool(uri) and self.listed is not None and uri not in self.listed
 
     def _current(self, entry: Mapping[str, Any]) -> client.Task | None:
         uri = str(entry.get("uri") or "")
@@ -402,6 +417,8 @@ class NodeTasks:
         """Run the handlers of the leftovers OneView ended; a handler may add new ones."""
         settled, outcomes = [], []
         for entry in leftovers(self.node):
+            if self._unlisted(entry):
+                continue
             current = self._current(entry)
             if current is not None and not current.is_terminal:
                 continue

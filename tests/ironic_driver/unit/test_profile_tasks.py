@@ -317,6 +317,34 @@ class ProfileTasksTestCase(OneViewTestCase):
         assert node.provision_state == states.CLEANWAIT and self.resumed.called
         assert profile_tasks.PENDING not in node.driver_internal_info
 
+    def test_a_task_recorded_after_the_periods_listing_is_read_next_period(self) -> None:
+        # The period lists the tasks the nodes record, then takes each node's lock: by then
+        # the node may record a task the listing did not ask about (a deploy applied its
+        # profile meanwhile). It is not one OneView purged: the next period reads it.
+        node, started = self.waiting_node()
+        self.finish(started, node)
+        stale_listing = {"/rest/tasks/the-task-the-node-recorded-before"}
+
+        with task_manager.acquire(self.context, node.uuid) as task:
+            outcomes = profile_tasks.NodeTasks(task, {}, stale_listing).settle()
+
+        node.refresh()
+        assert outcomes == [] and SEEN == []
+        assert node.provision_state == states.CLEANWAIT, node.last_error
+        assert node.driver_internal_info[profile_tasks.PENDING]["uri"] == started.uri
+        assert self.run_period().handled == {"resumed": [node.uuid]}
+
+    def test_a_listed_task_oneview_no_longer_has_fails_the_operation(self) -> None:
+        node, started = self.waiting_node()
+
+        with task_manager.acquire(self.context, node.uuid) as task:
+            outcomes = profile_tasks.NodeTasks(task, {}, {started.uri}).settle()
+
+        node.refresh()
+        assert outcomes == ["failed"]
+        assert "OneView no longer lists this task" in (node.last_error or "")
+        assert profile_tasks.PENDING not in node.driver_internal_info
+
     def test_a_locked_node_is_left_for_the_next_period(self) -> None:
         node, started = self.waiting_node()
         self.finish(started, node)
