@@ -116,6 +116,8 @@ class _Pass:
         self.ov = driver.ov
         self.context = admin_context()
         self.report = SyncReport()
+        #: URIs of the networks this pass created (they joined their uplink sets then)
+        self.realized: set[str] = set()
 
     def run(self) -> SyncReport:
         resolved = self.driver.topology(refresh=True)
@@ -199,6 +201,7 @@ class _Pass:
                 if uri is None:
                     db.forget_network(self.context, network_id)
                     return
+                self.realized.add(uri)
                 if db.set_state(
                     self.context,
                     network_id,
@@ -217,11 +220,15 @@ class _Pass:
             LOG.error("Synchronizing Neutron network %s failed: %s", network_id, error)
 
     def _memberships(self, rows: list[OneViewNetwork], resolved: topology.Topology) -> None:
-        """Add every managed network to the uplink sets it is missing from: one update each."""
-        members = self._slot_members(resolved)
+        """Add every managed network to the uplink sets it is missing from: one update each.
+
+        The uplink sets' networks are those the pass's topology read; a network created in
+        this pass was added to its uplink sets by its creation.
+        """
         missing: dict[Slot, list[str]] = collections.defaultdict(list)
         for row in rows:
-            if not row.managed or not row.oneview_network_uri:
+            uri = row.oneview_network_uri
+            if not row.managed or not uri or uri in self.realized:
                 continue
             kind = (
                 client.EthernetNetworkType.TAGGED
@@ -229,8 +236,8 @@ class _Pass:
                 else client.EthernetNetworkType.UNTAGGED
             )
             for slot in slots(resolved.targets(row.physical_network, kind)):
-                if row.oneview_network_uri not in members.get(slot, set()):
-                    missing[slot].append(row.oneview_network_uri)
+                if uri not in resolved.memberships.get((slot.group_uri, slot.uplink_set), ()):
+                    missing[slot].append(uri)
         for slot, uris in missing.items():
             try:
                 self.driver.updater.change([slot], add=uris)
@@ -238,18 +245,6 @@ class _Pass:
             except client.OneViewError as error:
                 self.report.errors += 1
                 LOG.error("Could not add %d networks to %s: %s", len(uris), slot.describe(), error)
-
-    def _slot_members(self, resolved: topology.Topology) -> dict[Slot, set[str]]:
-        members: dict[Slot, set[str]] = {}
-        group_uris = {target.group_uri for target in resolved.uplinks}
-        for group in self.ov.logical_interconnect_groups.list():
-            if group.uri in group_uris:
-                for template in group.uplink_sets:
-                    slot = Slot(group.uri, str(template.get("name")))
-                    members[slot] = set(template.get("networkUris") or [])
-        for uplink in self.ov.uplink_sets.list():
-            members[Slot(None, uplink.uri)] = set(uplink.network_uris)
-        return members
 
     def _orphans(
         self,

@@ -2,7 +2,9 @@
 
 One listing each of logical interconnect groups, logical interconnects and uplink sets (and
 of networks when ``flat_net_mappings`` is set), whatever the number of mappings. Every
-problem is collected, so one start-up error names them all.
+problem is collected, so one start-up error names them all. The networks each uplink set
+had at that moment are kept too: the synchronization compares its records with them
+instead of listing groups and uplink sets a second time in its pass.
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ class Topology:
     uplinks: tuple[UplinkTarget, ...] = ()
     #: physical network -> URI of the untagged OneView network of ``flat_net_mappings``.
     flat_networks: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: The network URIs of every uplink set when this was read: keyed (group URI, template
+    #: name) for a group's templates, (None, URI) for the uplink sets of interconnects.
+    memberships: Mapping[tuple[str | None, str], frozenset[str]] = dataclasses.field(
+        default_factory=dict
+    )
 
     def targets(
         self, physical_network: str, kind: client.EthernetNetworkType
@@ -73,9 +80,12 @@ def resolve(
     """
     problems: list[str] = []
     uplinks: list[UplinkTarget] = []
+    members: dict[tuple[str | None, str], frozenset[str]] = {}
     if uplink_mappings:
         groups = list(ov.logical_interconnect_groups.list())
-        live = _live_uplink_sets(ov)
+        uplink_sets = list(ov.uplink_sets.list())
+        live = _live_uplink_sets(ov, uplink_sets)
+        members = _memberships(groups, uplink_sets)
         for mapping in uplink_mappings:
             target = _uplink_target(mapping, groups, live, problems)
             if target is not None:
@@ -90,20 +100,35 @@ def resolve(
                 flat[flat_mapping.physical_network] = uri
     if problems:
         raise TopologyError(problems)
-    return Topology(tuple(uplinks), flat)
+    return Topology(tuple(uplinks), flat, members)
 
 
-def _live_uplink_sets(ov: client.OneViewClient) -> dict[tuple[str, str], list[str]]:
+def _live_uplink_sets(
+    ov: client.OneViewClient, uplink_sets: Iterable[client.UplinkSet]
+) -> dict[tuple[str, str], list[str]]:
     """(group URI, uplink set name) -> URIs of the uplink sets of that name of the group's LIs."""
     group_of_li = {
         li.uri: li.logical_interconnect_group_uri for li in ov.logical_interconnects.list()
     }
     live: dict[tuple[str, str], list[str]] = {}
-    for uplink in ov.uplink_sets.list():
+    for uplink in uplink_sets:
         group = group_of_li.get(uplink.logical_interconnect_uri or "")
         if group and uplink.name:
             live.setdefault((group, uplink.name), []).append(uplink.uri)
     return live
+
+
+def _memberships(
+    groups: Iterable[client.LogicalInterconnectGroup], uplink_sets: Iterable[client.UplinkSet]
+) -> dict[tuple[str | None, str], frozenset[str]]:
+    members: dict[tuple[str | None, str], frozenset[str]] = {}
+    for group in groups:
+        for template in group.uplink_sets:
+            key = (group.uri, str(template.get("name")))
+            members[key] = frozenset(template.get("networkUris") or [])
+    for uplink in uplink_sets:
+        members[(None, uplink.uri)] = frozenset(uplink.network_uris)
+    return members
 
 
 def _uplink_target(

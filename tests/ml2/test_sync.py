@@ -172,6 +172,28 @@ def test_a_connection_changed_in_oneview_is_repaired(net, ov, baremetal) -> None
     assert eventually(lambda: connection_on(ov, baremetal.profile.uri).network_uri == oneview.uri)
 
 
+def test_a_pass_lists_groups_and_uplink_sets_once(net, ov, ml2_simulator) -> None:
+    vlan(net, 306)  # a network with memberships to compare
+    operator = ml2_simulator.operator
+    lists = (
+        "GET /rest/logical-interconnects",  # once per pass: counts the passes
+        "GET /rest/logical-interconnect-groups",
+        "GET /rest/uplink-sets",
+    )
+    before = operator.counters()
+
+    def listed() -> dict[str, int]:
+        after = operator.counters()
+        return {key: after.get(key, 0) - before.get(key, 0) for key in lists}
+
+    assert eventually(lambda: listed()[lists[0]] >= 5)
+
+    counted = listed()
+    passes = counted.pop(lists[0])
+    # a pass cut by the start or the end of the counting adds at most one listing
+    assert all(count <= passes + 1 for count in counted.values()), (passes, counted)
+
+
 # -- OneView down when Neutron starts -------------------------------------------------
 
 
