@@ -101,16 +101,19 @@ class OneViewPower(periodics.OneViewPeriodicsMixin, base.PowerInterface):
         then records the state they chose instead of forcing Ironic's back (and failing,
         and putting the node in maintenance).
 
-        Ironic asks only when the state it recorded and the server's disagree. The answer
-        comes from the conductor's shared listing (:mod:`inventory`); a server it does not
-        show (or with ``[oneview]inventory_max_age`` 0) is read itself. When OneView cannot
-        be read: True, Ironic's default (the power state read as ``error`` anyway).
+        Ironic asks only when the state it recorded and the server's disagree, right before
+        it acts on the answer (forcing the power or recording the server's), so the server
+        is read itself, as any caller about to act: the shared listing (:mod:`inventory`)
+        may be up to ``[oneview]inventory_max_age`` seconds old, and would still show the
+        profile of a user who just released the server (Ironic would then record a power
+        state it should have restored, for good) or not yet show one just applied. When
+        OneView cannot be read: True, Ironic's default (the power state read as ``error``
+        anyway).
         """
         settings = common.parse_driver_info(task.node)
         ov = common.get_client(settings)
-        uri = settings.server_hardware_uri
         try:
-            server = inventory.server_for_sync(ov, uri) or ov.server_hardware.get(uri)
+            server = ov.server_hardware.get(settings.server_hardware_uri)
         except client.OneViewError:
             return True
         owner = ownership.owner(server.server_profile_uri, settings.applied_server_profile_uri)

@@ -374,16 +374,31 @@ class PowerSyncTestCase(OneViewTestCase):
 
         assert (self._supports(free), self._supports(held)) == (True, False)
 
-    def test_the_answer_comes_from_the_shared_listing(self) -> None:
-        nodes = [self.create_oneview_node(name) for name in (seed.BLADE, seed.BLADE_2)]
-        self._supports(nodes[0])  # logs in, lists
-        inventory.shared_inventories().invalidate()
-        self.sim.operator.clear_counters()
+    def test_a_server_its_user_just_released_is_synced_though_the_listing_shows_them(
+        self,
+    ) -> None:
+        server_uri = self.seed.server(seed.BLADE)
+        node = self.create_oneview_node(seed.BLADE)
+        self.sim.operator.apply_foreign_profile(server_uri, "render-farm")
+        self._list_servers(node)  # the shared listing shows the user's profile
+        self.sim.operator.remove_foreign_profile(server_uri)
 
-        for node in nodes:
-            self._supports(node)
+        assert self._supports(node) is True
 
-        assert self.sim.operator.counters() == {"GET /rest/server-hardware": 1}
+    def test_a_server_a_user_just_took_is_not_synced_though_the_listing_shows_it_free(
+        self,
+    ) -> None:
+        server_uri = self.seed.server(seed.BLADE)
+        node = self.create_oneview_node(seed.BLADE)
+        self._list_servers(node)  # the shared listing shows the server free
+        self.sim.operator.apply_foreign_profile(server_uri, "render-farm")
+
+        assert self._supports(node) is False
+
+    def _list_servers(self, node) -> None:
+        """The conductor's shared listing, as the periodic task or the power sync makes it."""
+        with task_manager.acquire(self.context, node.uuid, shared=True) as task:
+            task.driver.power.get_power_state(task)
 
     def test_without_the_shared_listing_the_server_is_read_itself(self) -> None:
         self.config(group="oneview", inventory_max_age=0)
