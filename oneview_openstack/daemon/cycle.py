@@ -8,7 +8,9 @@
    skipped by the plan; a server compatible with several templates goes with the first.
 3. Convergence: rounds of one paged listing of the nodes, a decision per node
    (:mod:`convergence`) and the moves requested concurrently, every ``poll_interval``, until
-   every node of this instance has settled or ``settle_timeout`` has passed.
+   every node of this instance has settled or ``settle_timeout`` has passed. The first round
+   decides on enrollment's listing when enrollment wrote nothing to Ironic (the usual cycle),
+   so such a cycle lists the nodes once, not twice.
 
 Every listing is one request per page, whatever the number of servers.
 """
@@ -34,6 +36,7 @@ from oneview_openstack.daemon.ring import Membership
 from oneview_openstack.daemon.settings import Settings
 from oneview_openstack.enrollment import (
     Action,
+    IronicNodes,
     OneViewNode,
     Outcome,
     Selection,
@@ -111,9 +114,9 @@ class Cycle:
         """
         started = self.clock()
         report = CycleReport(members=len(self.membership.refresh()))
-        self._enroll(report)
+        current = self._enroll(report)
         if not self.stop.is_set():
-            self._converge(report)
+            self._converge(report, current)
         report.seconds = self.clock() - started
         return report
 
@@ -122,12 +125,14 @@ class Cycle:
 
     # -- enrollment ------------------------------------------------------------------
 
-    def _enroll(self, report: CycleReport) -> None:
+    def _enroll(self, report: CycleReport) -> IronicNodes | None:
+        """Enroll this instance's servers; Ironic's nodes as read, unless they were changed."""
         known = read_ironic(self.baremetal)
+        wrote = False
         taken: set[str] = set()  # servers of an earlier template
         for template in self.settings.templates:
             if self.stop.is_set():
-                return
+                return None
             self.membership.refresh()  # a member that joined meanwhile takes its share now
             catalog = read_catalog(self.ov, template)
             steps = plan(catalog, known, Selection(), self.settings.node_options)
@@ -138,6 +143,7 @@ class Cycle:
             self._log_skips([s for s in mine if s.action is Action.SKIP], report)
             todo = [s for s in mine if s.action in (Action.CREATE, Action.REPAIR)]
             if todo:
+                wrote = True
                 outcomes = execute(
                     todo,
                     catalog,
@@ -148,6 +154,7 @@ class Cycle:
                     stop=self.stop,
                 )
                 self._count(outcomes, report)
+        return None if wrote else known
 
     def _log_skips(self, skipped: list[Step], report: CycleReport) -> None:
         """Count the servers the plan skips; say why once per server and reason."""
@@ -173,12 +180,15 @@ class Cycle:
 
     # -- convergence -----------------------------------------------------------------
 
-    def _converge(self, report: CycleReport) -> None:
+    def _converge(self, report: CycleReport, current: IronicNodes | None) -> None:
+        """Rounds until the nodes settle; ``current``: Ironic's nodes, read just before."""
         deadline = self.clock() + self.settings.settle_timeout
         while True:
             report.rounds += 1
             report.members = len(self.membership.refresh())
-            nodes = [n for n in read_ironic(self.baremetal, ports=False).nodes if self._mine(n)]
+            listed = current if current is not None else read_ironic(self.baremetal, ports=False)
+            current = None
+            nodes = [n for n in listed.nodes if self._mine(n)]
             decided = [(node, self._decide(node)) for node in nodes]
             moves = [(node, d.move) for node, d in decided if d.move is not None]
             self._request(moves, report)
