@@ -99,7 +99,9 @@ class OneViewPower(periodics.OneViewPeriodicsMixin, base.PowerInterface):
     def supports_power_sync(self, task: Any) -> bool:
         """False while a OneView user holds the node's server: the conductor's power sync
         then records the state they chose instead of forcing Ironic's back (and failing,
-        and putting the node in maintenance).
+        and putting the node in maintenance). Who holds it is decided as the
+        dynamic-allocation task decides it (:func:`periodics.owner_of`): the node's own
+        profile, which OneView still deletes after cleaning, is not a user's.
 
         Ironic asks only when the state it recorded and the server's disagree, right before
         it acts on the answer (forcing the power or recording the server's), so the server
@@ -116,7 +118,7 @@ class OneViewPower(periodics.OneViewPeriodicsMixin, base.PowerInterface):
             server = ov.server_hardware.get(settings.server_hardware_uri)
         except client.OneViewError:
             return True
-        owner = ownership.owner(server.server_profile_uri, settings.applied_server_profile_uri)
+        owner = periodics.owner_of(periodics.NodeView.of(task.node), server.server_profile_uri)
         return owner is not ownership.Owner.ONEVIEW_USER
 
     def get_power_state(self, task: Any) -> str:

@@ -9,7 +9,7 @@ from ironic.common import exception, states
 from ironic.conductor import task_manager
 
 from oneview_openstack import client
-from oneview_openstack.ironic_driver import errors, inventory, power
+from oneview_openstack.ironic_driver import errors, inventory, power, profile_tasks, profiles
 
 from .. import oneview_seed as seed
 from ..oneview_seed import OneViewSide
@@ -416,6 +416,19 @@ class PowerSyncTestCase(OneViewTestCase):
         node = self.create_oneview_node(
             driver_info={"applied_server_profile_uri": profile},  # an older release's record
             driver_internal_info={"applied_server_profile_uri": profile},
+        )
+
+        assert self._supports(node) is True
+
+    def test_the_nodes_own_profile_oneview_still_removes_after_cleaning_is_synced(
+        self,
+    ) -> None:
+        side = OneViewSide(self.sim)
+        server_uri = self.seed.server(seed.BLADE)
+        profile = side.create_profile(self.seed.template(seed.TEMPLATE), server_uri, "ir")
+        removing = {"uri": "/rest/tasks/t1", "kind": profiles.REMOVE, "data": {"profile": profile}}
+        node = self.create_oneview_node(  # available: the record forgotten, the DELETE running
+            driver_internal_info={profile_tasks.LEFTOVERS: [removing]}
         )
 
         assert self._supports(node) is True
