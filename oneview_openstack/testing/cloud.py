@@ -13,7 +13,8 @@ Nova::
         conn.compute.create_server(...)
 
 Everything stops when the ``with`` block ends, on Ctrl-C, and on SIGTERM (turned into
-:class:`SystemExit` while the cloud runs in the main thread), in the reverse order.
+:class:`SystemExit` while the cloud runs in the main thread): clients before the services
+they call, each group SIGTERMed at once (:meth:`OneViewCloud.stop`), in a few seconds.
 
 Images reach the agents the way a Glance without Swift allows: ``[agent]
 image_download_source = http`` makes Ironic's conductor download the Glance image into its
@@ -206,7 +207,11 @@ class OneViewCloud(Startable):
         started = time.monotonic()
         self._hold_sigterm()
         stack = self._stack
-        for service in (self.mariadb, self.rabbitmq, self.placement, self.glance):
+        stack.enter_context(self.mariadb)
+        stack.enter_context(self.rabbitmq)
+        # Once every service above them has exited: SIGTERM both, then wait for each.
+        stack.callback(_terminate, (self.rabbitmq, self.mariadb))
+        for service in (self.placement, self.glance):
             stack.enter_context(service)
         databases = {name: self.mariadb.create_database(name) for name in DATABASES}
         # Ironic's port first: the simulator's agents call it back.
@@ -217,6 +222,9 @@ class OneViewCloud(Startable):
         self._configure_ironic(self.ironic, self.sim, self.neutron.url)
         stack.enter_context(HttpRoot(self._pxe_http_root(), self._pxe_http_port()))
         stack.enter_context(self.ironic)
+        # Once Nova and the daemon (their clients) have exited: SIGTERM these at once.
+        servers = (self.ironic, self.neutron, self.sim, self.glance, self.placement)
+        stack.callback(_terminate, servers)
         if self.enroll_on_start:
             self.start_enrollment()
         self._nova = stack.enter_context(self._nova_cloud(self.neutron.url, self.ironic.url))
@@ -231,8 +239,13 @@ class OneViewCloud(Startable):
         return self._daemon
 
     def stop(self) -> None:
-        """Stop every service started, the last started first."""
+        """Stop every service started, in three waves, each SIGTERMed at once then waited
+        for (killed after its timeout): the clients (Nova, ``ironic-oneviewd``), then the
+        services they call (Ironic, Neutron, the simulator, Glance, Placement), then RabbitMQ
+        and MariaDB. A client whose server went first would retry it until killed (Nova's
+        compute does); within a wave, stopping lasts as long as the slowest, not the sum."""
         try:
+            _terminate(service for service in (self._nova, self._daemon) if service)
             self._stack.close()
         finally:
             self._release_sigterm()
@@ -403,6 +416,12 @@ class _QuietFileHandler(SimpleHTTPRequestHandler):
 
 def _fully_offered(inventories: Mapping[str, Mapping[str, Any]]) -> bool:
     return bool(inventories) and all(inv.get("reserved") == 0 for inv in inventories.values())
+
+
+def _terminate(services: Iterable[Startable | SimulatorHandle]) -> None:
+    """SIGTERM each of ``services`` without waiting for any."""
+    for service in services:
+        service.terminate()
 
 
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:

@@ -138,6 +138,14 @@ class NovaCloud(ServiceHarness):
                 process.stop()
         super().stop()
 
+    def terminate(self) -> None:
+        """SIGTERM every Nova service; :meth:`stop` waits for them."""
+        for name in reversed(DAEMONS):
+            process = self._daemons.get(name)
+            if process is not None:
+                process.terminate()
+        super().terminate()
+
     # -- clients -----------------------------------------------------------------
 
     def connection(self) -> Connection:

@@ -78,6 +78,7 @@ class SimulatorHandle:
         self.readonly_password = READONLY_PASSWORD
         self._process: subprocess.Popen[bytes] | None = None
         self._operator: OperatorClient | None = None
+        self._terminated = False  # SIGTERM sent to the running process
 
     @property
     def url(self) -> str:
@@ -150,6 +151,7 @@ class SimulatorHandle:
             self._process = subprocess.Popen(  # noqa: S603 - argv built here, not from input
                 self.argv(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
             )
+        self._terminated = False
         try:
             self._wait_ready(timeout)
         except BaseException:
@@ -165,12 +167,19 @@ class SimulatorHandle:
             return
         self._close_operator()
         if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
+            self.terminate()
             try:
                 process.wait(timeout)
             except subprocess.TimeoutExpired:
                 LOG.warning("simulator pid %s ignored SIGTERM, killing it", process.pid)
         self.kill()
+
+    def terminate(self) -> None:
+        """SIGTERM without waiting: :meth:`stop` waits (a second SIGTERM is not sent)."""
+        process = self._process
+        if process is not None and process.poll() is None and not self._terminated:
+            process.send_signal(signal.SIGTERM)
+            self._terminated = True
 
     def kill(self) -> None:
         """SIGKILL: a crash, nothing flushed at exit."""
