@@ -273,11 +273,9 @@ class _Pass:
 
     def _ports(self) -> None:
         bound = self._bound_ports()
-        profiles = {
-            profile.server_hardware_uri: profile
-            for profile in self.ov.server_profiles.list()
-            if profile.server_hardware_uri
-        }
+        listed = list(self.ov.server_profiles.list())
+        self.driver.servers.learn_profiles(listed)  # Virtual MACs: no listing of its own
+        profiles = {p.server_hardware_uri: p for p in listed if p.server_hardware_uri}
         for port in bound.values():
             if self._carried(port, profiles):
                 continue

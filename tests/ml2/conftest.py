@@ -147,6 +147,20 @@ def _nics(ov: Any, server: Any) -> dict[str, dict[str, Any]]:
     return nics
 
 
+def virtual_mac_profile(ov: Any, server_name: str, name: str) -> Any:
+    """A profile like ``SPT-Prod-SY480``'s, but ``macType: Virtual``, applied to the server:
+    its connections carry MACs from OneView's pool, not the hardware's."""
+    template = ov.server_profile_templates.get_by_name("SPT-Prod-SY480")
+    profile = ov.server_profile_templates.new_profile(template)
+    profile.name = name
+    profile.server_hardware_uri = ov.server_hardware.get_by_name(server_name).uri
+    profile.server_profile_template_uri = None
+    profile.data["macType"] = "Virtual"
+    for connection in profile.connections:
+        connection.data["macType"] = "Virtual"
+    return ov.server_profiles.create(profile)
+
+
 @pytest.fixture(scope="session")
 def _baremetal_profile(ml2_simulator: SimulatorHandle) -> Iterator[tuple[str, str, str]]:
     """One profile for the session (applying one takes seconds): server, profile, template."""
