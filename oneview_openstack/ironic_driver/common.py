@@ -58,6 +58,8 @@ TEMPLATE = facts.TEMPLATE
 HARDWARE_TYPE = facts.HARDWARE_TYPE
 ENCLOSURE_GROUP = facts.ENCLOSURE_GROUP
 APPLIED_PROFILE = "applied_server_profile_uri"
+LEFTOVERS = "oneview_leftover_tasks"
+"""driver_internal_info: the OneView tasks of the node nothing waits for (see profile_tasks)."""
 MANAGER_URL = "oneview_manager_url"
 USERNAME = "oneview_username"
 PASSWORD = "oneview_password"  # noqa: S105 - a field name
@@ -152,6 +154,27 @@ def applied_profile_uri(node: Any) -> str | None:
     """The profile Ironic applied, from ``driver_internal_info`` (only the driver writes it)."""
     value = (node.driver_internal_info or {}).get(APPLIED_PROFILE)
     return value if isinstance(value, str) and value else None
+
+
+def server_owner(node: Any, server_profile_uri: str | None) -> ownership.Owner:
+    """Who owns the node's server carrying *server_profile_uri*: :func:`ownership.owner` of
+    the node's record, except that a profile of the node's own which OneView still removes
+    (or still applies, abandoned) after the node forgot it, one of its leftover tasks, is
+    nobody's rather than a OneView user's. Every ownership check of the driver uses it."""
+    owner = ownership.owner(server_profile_uri, applied_profile_uri(node))
+    if owner is ownership.Owner.ONEVIEW_USER and being_removed(node, server_profile_uri):
+        return ownership.Owner.NOBODY
+    return owner
+
+
+def being_removed(node: Any, profile_uri: str | None) -> bool:
+    """A leftover task of the node works on *profile_uri* (cleaning is over, the node
+    ``available``, OneView still deleting the profile it applied)."""
+    for entry in (node.driver_internal_info or {}).get(LEFTOVERS) or []:
+        data = entry.get("data") if isinstance(entry, dict) else None
+        if isinstance(data, dict) and same_uri(data.get("profile"), profile_uri):
+            return True
+    return False
 
 
 def _legacy_applied_profile(node: Any, info: dict[str, Any]) -> str | None:
@@ -381,8 +404,7 @@ def refuse_if_in_use_by_oneview(
 
     The error names the owner's profile; reading its name costs one GET, only on refusal.
     """
-    owner = ownership.owner(server.server_profile_uri, settings.applied_server_profile_uri)
-    if owner is not ownership.Owner.ONEVIEW_USER:
+    if server_owner(task.node, server.server_profile_uri) is not ownership.Owner.ONEVIEW_USER:
         return
     profile_uri = server.server_profile_uri or ""
     try:

@@ -105,7 +105,7 @@ class NodeView:
 
 def decide(node: NodeView, server: client.ServerHardware) -> Action | None:
     """The transition *node* needs given how the listing shows its *server* (or none)."""
-    owner = owner_of(node, server.server_profile_uri)
+    owner = common.server_owner(node, server.server_profile_uri)
     state = node.provision_state
     if state in INSPECTION_OVER and node.driver_internal_info.get(INSPECTION_PROFILE):
         return Action.RELEASE_INSPECTION
@@ -123,26 +123,6 @@ def decide(node: NodeView, server: client.ServerHardware) -> Action | None:
         if flagged and not lost:
             return Action.CLEAR_LOST
     return None
-
-
-def owner_of(node: NodeView, server_profile_uri: str | None) -> ownership.Owner:
-    """Who owns the node's server carrying *server_profile_uri* (:func:`ownership.owner`),
-    except that Ironic's own profile, which OneView still deletes after the node forgot it
-    (:func:`being_removed`), is nobody's rather than a OneView user's."""
-    owner = ownership.owner(server_profile_uri, node.applied_profile)
-    if owner is ownership.Owner.ONEVIEW_USER and being_removed(node, server_profile_uri):
-        return ownership.Owner.NOBODY
-    return owner
-
-
-def being_removed(node: NodeView, profile_uri: str | None) -> bool:
-    """The node is removing *profile_uri* in the background (a profile it applied and has
-    already forgotten: cleaning is over, the node ``available``, OneView still deleting)."""
-    for entry in node.driver_internal_info.get(profile_tasks.LEFTOVERS) or []:
-        data = entry.get("data") if isinstance(entry, dict) else None
-        if isinstance(data, dict) and common.same_uri(data.get("profile"), profile_uri):
-            return True
-    return False
 
 
 def holds_our_claim(node: NodeView) -> bool:

@@ -100,7 +100,7 @@ class OneViewPower(periodics.OneViewPeriodicsMixin, base.PowerInterface):
         """False while a OneView user holds the node's server: the conductor's power sync
         then records the state they chose instead of forcing Ironic's back (and failing,
         and putting the node in maintenance). Who holds it is decided as the
-        dynamic-allocation task decides it (:func:`periodics.owner_of`): the node's own
+        dynamic-allocation task decides it (:func:`common.server_owner`): the node's own
         profile, which OneView still deletes after cleaning, is not a user's.
 
         Ironic asks only when the state it recorded and the server's disagree, right before
@@ -118,7 +118,7 @@ class OneViewPower(periodics.OneViewPeriodicsMixin, base.PowerInterface):
             server = ov.server_hardware.get(settings.server_hardware_uri)
         except client.OneViewError:
             return True
-        owner = periodics.owner_of(periodics.NodeView.of(task.node), server.server_profile_uri)
+        owner = common.server_owner(task.node, server.server_profile_uri)
         return owner is not ownership.Owner.ONEVIEW_USER
 
     def get_power_state(self, task: Any) -> str:

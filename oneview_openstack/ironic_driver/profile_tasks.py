@@ -51,7 +51,7 @@ LOG = logging.getLogger(__name__)
 
 PENDING = "oneview_pending_task"
 """driver_internal_info: the OneView task the node's step waits for."""
-LEFTOVERS = "oneview_leftover_tasks"
+LEFTOVERS = common.LEFTOVERS
 """driver_internal_info: OneView tasks still running that no operation waits for any more."""
 KEEP_WAITING = "keep-waiting"
 """A success handler's answer: stay in the wait state, something else resumes the node."""

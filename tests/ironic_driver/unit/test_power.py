@@ -230,6 +230,18 @@ class PowerTestCase(OneViewTestCase):
 
         assert self._server()["powerState"] == "On"
 
+    def test_power_allowed_while_oneview_still_removes_the_nodes_own_profile(self) -> None:
+        server_uri = self.seed.server(seed.BLADE)
+        profile = self.side.create_profile(self.seed.template(seed.TEMPLATE), server_uri, "ir")
+        removing = {"uri": "/rest/tasks/t1", "kind": profiles.REMOVE, "data": {"profile": profile}}
+        node = self.create_oneview_node(  # available: the record forgotten, the DELETE running
+            driver_internal_info={profile_tasks.LEFTOVERS: [removing]}
+        )
+
+        self._set(node, states.POWER_ON)
+
+        assert self._server()["powerState"] == "On"
+
     def test_a_profile_applied_by_someone_else_after_ironic_lost_its_own_is_refused(self) -> None:
         self.sim.operator.apply_foreign_profile(self.seed.server(seed.BLADE), "web-team")
         node = self.create_oneview_node(
