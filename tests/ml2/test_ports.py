@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
+from ml2.conftest import virtual_mac_profile
 
 pytestmark = pytest.mark.functional
 
@@ -91,6 +94,38 @@ def test_port_found_by_its_mac_alone(network, ov, baremetal) -> None:
 
     assert wait_status(network, port.id, "ACTIVE").status == "ACTIVE"
     assert connection_on(ov, baremetal.profile.uri).network_uri == oneview_uri(ov, net.id)
+
+
+@pytest.fixture
+def virtual_mac_blade(ov: Any) -> Iterator[Any]:
+    """Frame2 bay 2 with a profile whose MACs are Virtual (from OneView's pool)."""
+    profile = virtual_mac_profile(ov, "Frame2, bay 2", "ml2-virtual-macs")
+    yield profile
+    ov.server_profiles.delete(profile.uri)
+
+
+def test_port_with_a_virtual_mac_and_no_local_link_is_plugged(
+    network, ov, virtual_mac_blade
+) -> None:
+    """Ironic's port carries the MAC the profile gives the NIC, not the hardware's."""
+    profile = virtual_mac_blade
+    server = ov.server_hardware.get(profile.server_hardware_uri)
+    mac = str(connection_on(ov, profile.uri).mac).lower()
+    net = vlan_network(network, 239)
+
+    port = network.create_port(
+        network_id=net.id,
+        mac_address=mac,
+        binding_vnic_type="baremetal",
+        binding_host_id=server.uuid,
+    )
+
+    assert wait_status(network, port.id, "ACTIVE").status == "ACTIVE"
+    assert connection_on(ov, profile.uri).network_uri == oneview_uri(ov, net.id)
+    network.delete_port(port.id)
+    # given back: without a template to restore it from, the connection goes
+    left = ov.server_profiles.get(profile.uri).connections
+    assert [c.name for c in left if c.port_id == PXE_NIC] == []
 
 
 def test_port_of_another_vnic_type_is_left_to_other_drivers(network, ov, baremetal) -> None:
