@@ -166,6 +166,9 @@ FILES: Mapping[str, tuple[Section, ...]] = {
                 "boot", "deploy", "power", "management", "inspect", "network",
                 "bios", "raid", "firmware",
             )),
+            Option("ignore_project_check_for_admin_tasks", why="the default: Nova deploys "
+                   "a project's private or shared Glance image only because its service user "
+                   "has the admin role (see Images above)"),
         )),
         Section("oneview", (
             *_ONEVIEW_LOGIN,
