@@ -240,10 +240,11 @@ class OneViewCloud(Startable):
 
     def stop(self) -> None:
         """Stop every service started, in three waves, each SIGTERMed at once then waited
-        for (killed after its timeout): the clients (Nova, ``ironic-oneviewd``), then the
-        services they call (Ironic, Neutron, the simulator, Glance, Placement), then RabbitMQ
-        and MariaDB. A client whose server went first would retry it until killed (Nova's
-        compute does); within a wave, stopping lasts as long as the slowest, not the sum."""
+        for (killed after its timeout): the clients (Nova, ``ironic-oneviewd``; nova-conductor
+        once nova-compute is gone, see :meth:`NovaCloud.terminate`), then the services they
+        call (Ironic, Neutron, the simulator, Glance, Placement), then RabbitMQ and MariaDB.
+        A client whose server went first would retry it until killed (nova-compute does);
+        within a wave, stopping lasts as long as the slowest, not the sum."""
         try:
             _terminate(service for service in (self._nova, self._daemon) if service)
             self._stack.close()
