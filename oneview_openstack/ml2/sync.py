@@ -120,15 +120,19 @@ class _Pass:
         self.realized: set[str] = set()
 
     def run(self) -> SyncReport:
-        resolved = self.driver.topology(refresh=True)
         existing, neutron_networks = self._neutron_networks()
         rows = {row.neutron_network_id: row for row in db.all_networks(self.context)}
+        # OneView after the records: its listings have every network they record as active
+        resolved = self.driver.topology(refresh=True)
         for network_id, entry in neutron_networks.items():
             if network_id not in rows and not self.driver.is_busy(network_id):
                 recorded = self._record(network_id, entry)
                 if recorded is not None:
                     rows[network_id] = recorded
-        oneview = {n.uri: n for n in self.ov.ethernet_networks.list()}
+        listed = resolved.networks
+        oneview = {
+            n.uri: n for n in (self.ov.ethernet_networks.list() if listed is None else listed)
+        }
         names = {network_id: net.get("name") for network_id, (net, _) in neutron_networks.items()}
         for row in list(rows.values()):
             if self.driver.is_busy(row.neutron_network_id):

@@ -3,8 +3,8 @@
 One listing each of logical interconnect groups, logical interconnects and uplink sets (and
 of networks when ``flat_net_mappings`` is set), whatever the number of mappings. Every
 problem is collected, so one start-up error names them all. The networks each uplink set
-had at that moment are kept too: the synchronization compares its records with them
-instead of listing groups and uplink sets a second time in its pass.
+had at that moment, and the listing of networks, are kept too: the synchronization compares
+its records with them instead of listing a second time in its pass.
 """
 
 from __future__ import annotations
@@ -53,6 +53,8 @@ class Topology:
     memberships: Mapping[tuple[str | None, str], frozenset[str]] = dataclasses.field(
         default_factory=dict
     )
+    #: Every Ethernet network when this was read; None when nothing needed them listed.
+    networks: tuple[client.EthernetNetwork, ...] | None = None
 
     def targets(
         self, physical_network: str, kind: client.EthernetNetworkType
@@ -92,15 +94,16 @@ def resolve(
                 uplinks.append(target)
         problems += _constraint_problems(uplinks)
     flat: dict[str, str] = {}
+    networks: tuple[client.EthernetNetwork, ...] | None = None
     if flat_mappings:
-        networks = list(ov.ethernet_networks.list())
+        networks = tuple(ov.ethernet_networks.list())
         for flat_mapping in flat_mappings:
             uri = _flat_network(flat_mapping, networks, problems)
             if uri is not None:
                 flat[flat_mapping.physical_network] = uri
     if problems:
         raise TopologyError(problems)
-    return Topology(tuple(uplinks), flat, members)
+    return Topology(tuple(uplinks), flat, members, networks)
 
 
 def _live_uplink_sets(

@@ -172,13 +172,14 @@ def test_a_connection_changed_in_oneview_is_repaired(net, ov, baremetal) -> None
     assert eventually(lambda: connection_on(ov, baremetal.profile.uri).network_uri == oneview.uri)
 
 
-def test_a_pass_lists_groups_and_uplink_sets_once(net, ov, ml2_simulator) -> None:
+def test_a_pass_lists_groups_uplink_sets_and_networks_once(net, ov, ml2_simulator) -> None:
     vlan(net, 306)  # a network with memberships to compare
     operator = ml2_simulator.operator
     lists = (
         "GET /rest/logical-interconnects",  # once per pass: counts the passes
         "GET /rest/logical-interconnect-groups",
         "GET /rest/uplink-sets",
+        "GET /rest/ethernet-networks",  # read with the groups: flat_net_mappings is set
     )
     before = operator.counters()
 
