@@ -26,10 +26,6 @@ STOPPING = "Stopping every service ..."
 STOPPED = "Every service stopped cleanly."
 
 
-#: The service processes the demo started, by pid (their names, as the harnesses log them).
-STARTED: dict[int, str] = {}
-
-
 class Stopped(Exception):
     """SIGTERM or SIGHUP: stop like Ctrl-C does."""
 
@@ -47,8 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGHUP, _stop)
+    starts = ServiceStarts()
     with ExitStack() as stack:  # stops every service started, in reverse order
-        status = tell_safely(stack, workdir, args.keep)
+        status = tell_safely(stack, workdir, args.keep, starts)
         stopping = time.monotonic()
     took = time.monotonic() - stopping
     show.say(f"Logs under {workdir} (a directory per service); stopping took {took:.0f} s.")
@@ -60,12 +57,12 @@ def main(argv: list[str] | None = None) -> int:
     return status
 
 
-def tell_safely(stack: ExitStack, workdir: Path, keep: bool) -> int:
+def tell_safely(stack: ExitStack, workdir: Path, keep: bool, starts: ServiceStarts) -> int:
     """Tell the story; the exit status. Failures are told, not raised: cleanup follows."""
     told = False
     try:
         started = time.monotonic()
-        stage, story = tell(stack, workdir)
+        stage, story = tell(stack, workdir, starts)
         told = True
         show.say(
             f"\nThe story took {time.monotonic() - started:.0f} s, "
@@ -80,14 +77,14 @@ def tell_safely(stack: ExitStack, workdir: Path, keep: bool) -> int:
         return 0 if told else 130
     except DemoFailure as failure:
         show.say(f"\nDEMO FAILED: {failure}")
-        _say_dead_services()
+        starts.say_dead()
         show.say(STOPPING)
         return 1
     except Exception as error:
         trace = workdir / "demo-failure.txt"
         trace.write_text(traceback.format_exc())
         show.say(f"\nDEMO FAILED: {type(error).__name__}: {error}")
-        _say_dead_services()
+        starts.say_dead()
         show.say(f"(traceback in {trace}) {STOPPING}")
         return 1
     finally:
@@ -95,15 +92,44 @@ def tell_safely(stack: ExitStack, workdir: Path, keep: bool) -> int:
             signal.signal(signum, signal.SIG_IGN)
 
 
-def _say_dead_services() -> None:
-    """Name the services that died (often why a step failed)."""
-    for pid, name in sorted(STARTED.items()):
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            state = "gone"
-        if state in ("gone", "Z"):
-            show.say(f"{name} (pid {pid}) is not running any more: its log is under the work dir.")
+class ServiceStarts(logging.Handler):
+    """Prints each service process as the harnesses start it (from their DEBUG log lines)
+    and remembers it, to name the services that died when a step fails."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.started: dict[int, str] = {}  # pid: service
+        self.since = time.monotonic()
+
+    def listen(self) -> None:
+        self.since = time.monotonic()
+        for module in ("service_process", "simulator"):
+            logger = logging.getLogger(f"oneview_openstack.testing.{module}")
+            logger.addHandler(self)
+            logger.setLevel(logging.DEBUG)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        args = record.args if isinstance(record.args, tuple) else ()
+        if record.msg.startswith("%s started") and len(args) > 1:
+            name, pid = args[0], args[1]
+        elif record.msg.startswith("simulator ready") and len(args) > 1:
+            name, pid = "OneView simulator", args[1]
+        else:
+            return
+        self.started[int(pid)] = str(name)
+        show.say(f"+{time.monotonic() - self.since:5.1f}s  {name} started, pid {pid}", 1)
+
+    def say_dead(self) -> None:
+        """Name the services that died (often why a step failed)."""
+        for pid, name in sorted(self.started.items()):
+            try:
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                state = "gone"
+            if state in ("gone", "Z"):
+                show.say(
+                    f"{name} (pid {pid}) is not running any more: its log is under the work dir."
+                )
 
 
 def processes_using(workdir: Path) -> list[int]:
@@ -129,7 +155,7 @@ def processes_using(workdir: Path) -> list[int]:
     return sorted(found)
 
 
-def tell(stack: ExitStack, workdir: Path) -> tuple[Stage, tenant.Tenant]:
+def tell(stack: ExitStack, workdir: Path, starts: ServiceStarts) -> tuple[Stage, tenant.Tenant]:
     show.chapter(
         1,
         "The cloud on this machine, and the OneView appliance (simulated)",
@@ -139,7 +165,7 @@ def tell(stack: ExitStack, workdir: Path) -> tuple[Stage, tenant.Tenant]:
         "with its own CA, blades in enclosures, templates, networks) whose servers network-boot "
         "virtual ironic-python-agents.",
     )
-    stage = start_cloud(stack, workdir)
+    stage = start_cloud(stack, workdir, starts)
     sim = stage.cloud.sim
     inventory.show_appliance(stage.ov, sim.username, featured=enrollment.SERVERS)
     time_scale = sim.operator.config()["time_scale"]
@@ -153,9 +179,9 @@ def tell(stack: ExitStack, workdir: Path) -> tuple[Stage, tenant.Tenant]:
     return stage, story
 
 
-def start_cloud(stack: ExitStack, workdir: Path) -> Stage:
+def start_cloud(stack: ExitStack, workdir: Path, starts: ServiceStarts) -> Stage:
     show.step(f"Starting the services (work dir {workdir})")
-    _print_process_starts(time.monotonic())
+    starts.listen()
     cloud = OneViewCloud(workdir, enroll_on_start=False)
     stack.callback(cloud.stop)  # before start(): a Ctrl-C while it starts must stop it too
     cloud.start()
@@ -167,27 +193,6 @@ def start_cloud(stack: ExitStack, workdir: Path) -> Stage:
     )
     show.step(f"The OneView appliance at {sim.url} (CA certificate {sim.ca_file})")
     return Stage(cloud=cloud, ov=ov, workdir=workdir)
-
-
-def _print_process_starts(started: float) -> None:
-    """Print each service process as the harnesses start it (their DEBUG log lines)."""
-
-    class Starts(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            args = record.args if isinstance(record.args, tuple) else ()
-            if record.msg.startswith("%s started") and len(args) > 1:
-                name, pid = args[0], args[1]
-            elif record.msg.startswith("simulator ready") and len(args) > 1:
-                name, pid = "OneView simulator", args[1]
-            else:
-                return
-            STARTED[int(pid)] = str(name)
-            show.say(f"+{time.monotonic() - started:5.1f}s  {name} started, pid {pid}", 1)
-
-    for module in ("service_process", "simulator"):
-        logger = logging.getLogger(f"oneview_openstack.testing.{module}")
-        logger.addHandler(Starts(logging.DEBUG))
-        logger.setLevel(logging.DEBUG)
 
 
 def keep_running(stage: Stage, story: tenant.Tenant) -> None:
