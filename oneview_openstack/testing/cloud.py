@@ -207,11 +207,7 @@ class OneViewCloud(Startable):
         started = time.monotonic()
         self._hold_sigterm()
         stack = self._stack
-        stack.enter_context(self.mariadb)
-        stack.enter_context(self.rabbitmq)
-        # Once every service above them has exited: SIGTERM both, then wait for each.
-        stack.callback(_terminate, (self.rabbitmq, self.mariadb))
-        for service in (self.placement, self.glance):
+        for service in (self.mariadb, self.rabbitmq, self.placement, self.glance):
             stack.enter_context(service)
         databases = {name: self.mariadb.create_database(name) for name in DATABASES}
         # Ironic's port first: the simulator's agents call it back.
@@ -222,8 +218,9 @@ class OneViewCloud(Startable):
         self._configure_ironic(self.ironic, self.sim, self.neutron.url)
         stack.enter_context(HttpRoot(self._pxe_http_root(), self._pxe_http_port()))
         stack.enter_context(self.ironic)
-        # Once Nova and the daemon (their clients) have exited: SIGTERM these at once.
-        servers = (self.ironic, self.neutron, self.sim, self.glance, self.placement)
+        # Once Nova and the daemon (their clients) have exited: SIGTERM these at once (only
+        # Nova uses RabbitMQ); MariaDB stops last.
+        servers = (self.ironic, self.neutron, self.sim, self.glance, self.placement, self.rabbitmq)
         stack.callback(_terminate, servers)
         if self.enroll_on_start:
             self.start_enrollment()
@@ -242,9 +239,9 @@ class OneViewCloud(Startable):
         """Stop every service started, in three waves, each SIGTERMed at once then waited
         for (killed after its timeout): the clients (Nova, ``ironic-oneviewd``; nova-conductor
         once nova-compute is gone, see :meth:`NovaCloud.terminate`), then the services they
-        call (Ironic, Neutron, the simulator, Glance, Placement), then RabbitMQ and MariaDB.
-        A client whose server went first would retry it until killed (nova-compute does);
-        within a wave, stopping lasts as long as the slowest, not the sum."""
+        call (Ironic, Neutron, the simulator, Glance, Placement, RabbitMQ), then MariaDB. A
+        client whose server went first would retry it until killed (nova-compute does); within
+        a wave, stopping lasts as long as the slowest, not the sum."""
         try:
             _terminate(service for service in (self._nova, self._daemon) if service)
             self._stack.close()
