@@ -110,8 +110,8 @@ def _give_back(task: Any, server: client.ServerHardware, ov: client.OneViewClien
 def _rescue(task: Any, server: client.ServerHardware, ov: client.OneViewClient) -> str | None:
     node = task.node
     node.del_driver_internal_info(profiles.ALLOCATION_ERROR)
-    applied = common.applied_profile_uri(node)
-    taken = ownership.owner(server.server_profile_uri, applied) is ownership.Owner.ONEVIEW_USER
+    # the node's own profile that OneView still removes is nobody's (common.server_owner)
+    taken = common.server_owner(node, server.server_profile_uri) is ownership.Owner.ONEVIEW_USER
     operator_maintenance = node.maintenance and node.fault != faults.CLEAN_FAILURE
     if taken and not operator_maintenance:
         _claim(node, server, _profile_or_none(ov, server.server_profile_uri))

@@ -179,6 +179,27 @@ class PeriodTestCase(OneViewTestCase):
         assert profiles.ALLOCATION_ERROR not in node.driver_internal_info
         assert self.manager.actions == []
 
+    def test_a_failed_cleaning_whose_own_profile_oneview_still_removes_is_provided(self) -> None:
+        blade = self.seed.server(oneview_seed.BLADE)
+        self.sim.operator.apply_foreign_profile(blade, "ironic-left-behind")
+        carried = self.side.get(blade)["serverProfileUri"]
+        removing = {"uri": "/rest/tasks/t1", "kind": profiles.REMOVE, "data": {"profile": carried}}
+        node = self.node_on(
+            oneview_seed.BLADE,
+            states.CLEANFAIL,
+            driver_internal_info={
+                profiles.ALLOCATION_ERROR: "in use by a OneView user",
+                profile_tasks.LEFTOVERS: [removing],
+            },
+        )
+
+        self.run_period()
+
+        node.refresh()
+        assert (node.provision_state, node.maintenance) == (states.MANAGEABLE, False)
+        assert CLAIMED not in node.driver_internal_info, "its own profile is nobody's"
+        assert self.manager.actions == [(node.uuid, "provide")]
+
     def test_cleaning_that_lost_the_race_is_provided_again_once_the_server_is_free(self) -> None:
         node = self.node_on(
             oneview_seed.BLADE,
