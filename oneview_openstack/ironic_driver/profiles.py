@@ -210,15 +210,25 @@ def remove_abandoned(task: Any, finished: client.Task, data: dict[str, Any]) -> 
 
 def removal_ended(task: Any, finished: client.Task, data: dict[str, Any]) -> None:
     """A profile removal ran in the background: log how it ended; the node's ports take
-    the hardware's MACs again if the profile gave them others (Virtual MACs)."""
+    the hardware's MACs again if the profile gave them others (Virtual MACs).
+
+    A failed removal is started again once, forced (OneView then deletes the profile even
+    if it cannot unconfigure the server): the node no longer records the profile, so a
+    profile left on the server would look like a OneView user's to dynamic allocation.
+    """
     if finished.is_success:
         LOG.info("Node %s: server profile %s removed", task.node.uuid, data.get("profile"))
         _ports_follow_hardware(task)
         return
+    failure = profile_tasks.failure_message(task.node, {"kind": REMOVE}, finished)
+    if not data.get("forced"):
+        LOG.warning("%s; removing it again, forced", failure)
+        _remove_own_profile(task, data.get("profile"), force=True)
+        return
     LOG.error(
-        "%s; the profile stays on the server until the node's next tear-down or "
-        "cleaning removes it",
-        profile_tasks.failure_message(task.node, {"kind": REMOVE}, finished),
+        "%s; the profile stays on the server: delete it in OneView (dynamic allocation "
+        "takes the node out of 'available' meanwhile, as for a OneView user's profile)",
+        failure,
     )
 
 
@@ -291,7 +301,9 @@ def _delete_in_background(
         LOG.debug("Server profile %s is already gone", uri)
         return
     if isinstance(removal, client.Task) and removal.uri and not removal.is_terminal:
-        profile_tasks.in_background(task, removal, kind=REMOVE, data={"profile": uri})
+        profile_tasks.in_background(
+            task, removal, kind=REMOVE, data={"profile": uri, "forced": force}
+        )
 
 
 def _busy(node: Any, profile_uri: str) -> bool:

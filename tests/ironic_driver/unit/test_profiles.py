@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pytest
 from ironic.common import exception, states
 from ironic.conductor import task_manager
 
+from oneview_openstack import client
 from oneview_openstack.ironic_driver import common, errors, profile_tasks, profiles
 
 from .. import oneview_seed
 from ..oneview_seed import OneViewSide
 from .base import OneViewTestCase
+from .test_periodics import RecordingManager
 
 PROFILE_POSTS = "POST /rest/server-profiles"
 PROFILE_DELETES = "DELETE /rest/server-profiles/{id}"
@@ -46,6 +49,14 @@ class ProfilesTestCase(OneViewTestCase):
         for entry in profile_tasks.leftovers(self.node):
             assert entry["kind"] == profiles.REMOVE
             ov.tasks.wait(entry["uri"])
+
+    def removals_end_quietly(self) -> None:
+        """Wait for the background removals, however they end."""
+        self.node.refresh()
+        ov = common.get_client(common.parse_driver_info(self.node))
+        for entry in profile_tasks.leftovers(self.node):
+            with contextlib.suppress(client.TaskFailed):
+                ov.tasks.wait(entry["uri"])
 
     def profiles_named(self, name: str) -> list[dict]:
         members = self.side.rest.call("GET", f"/rest/server-profiles?filter=name='{name}'")
@@ -183,6 +194,43 @@ class ProfilesTestCase(OneViewTestCase):
         assert self.side.get(self.server_uri)["serverProfileUri"] is None
         assert self.recorded() is None
         assert self.node.driver_internal_info[profiles.LAST_PROFILE]["uri"] == profile.uri
+
+    def run_task_poller(self) -> profile_tasks.PollReport:
+        return profile_tasks.TaskPoller(RecordingManager(self.dbapi), self.context).run()
+
+    def test_a_failed_background_removal_is_retried_forced_once(self) -> None:
+        profile = self.allocate()
+        self.sim.operator.fail_next_task(
+            "PROFILE_UNASSIGN_FAILED", "The interconnect did not answer.", name="Delete"
+        )
+        self.deallocate()
+        self.removals_end_quietly()
+
+        self.run_task_poller()  # the failed DELETE ends: a forced one starts
+        self.removals_end_quietly()
+        self.run_task_poller()  # the forced one ends
+
+        self.node.refresh()
+        assert self.side.rest.call("GET", profile.uri).status_code == 404
+        assert self.side.get(self.server_uri)["serverProfileUri"] is None
+        assert profile_tasks.leftovers(self.node) == []
+        assert self.sim.operator.count("DELETE", "/rest/server-profiles/{id}") >= 2
+
+    def test_a_forced_removal_that_fails_too_is_not_retried_again(self) -> None:
+        profile = self.allocate()
+        for _ in range(2):
+            self.sim.operator.fail_next_task("PROFILE_UNASSIGN_FAILED", "No.", name="Delete")
+        self.sim.operator.clear_counters()
+        self.deallocate()
+
+        for _ in range(3):
+            self.removals_end_quietly()
+            self.run_task_poller()
+
+        self.node.refresh()
+        assert profile_tasks.leftovers(self.node) == []
+        assert self.sim.operator.count("DELETE", "/rest/server-profiles/{id}") == 2
+        assert self.side.get(self.server_uri)["serverProfileUri"] == profile.uri
 
     def test_deallocate_leaves_a_profile_a_oneview_user_put_in_place(self) -> None:
         self.allocate()
