@@ -91,45 +91,14 @@ def is_ironic_profile(profile: client.ServerProfile, node: Any) -> bool:
     return profile.name == profile_name(node) and node.uuid in (profile.description or "")
 
 
-def allocate(task: Any, doing: str = "allocating a server profile") -> client.ServerProfile:
-    """The node's server carrying a profile Ironic applied; created from the template if
-    needed, **waiting** for OneView under the node's lock (deploy, cleaning and in-band
-    inspection use :func:`start_allocation` instead).
+def start_allocation(task: Any, doing: str = "allocating a server profile") -> Allocation:
+    """The profile Ironic applied already (kept or adopted), or the OneView task applying a
+    new one from the node's template (:class:`Started`), not waited for: the task poller
+    calls :func:`finish_allocation` when it succeeded, :func:`undo_failed_apply` when not.
 
     :raises: MissingParameterValue, InvalidParameterValue if the node's settings are wrong.
     :raises: ServerInUseByOneView if a OneView user's profile is on the server.
-    :raises: OneViewError naming OneView's message if the profile cannot be applied; no
-        profile is left behind then.
-    """
-    node = task.node
-    outcome = start_allocation(task, doing)
-    if isinstance(outcome, client.ServerProfile):
-        return outcome
-    settings = common.parse_driver_info(node)
-    ov = common.get_client(settings)
-    if outcome.data.get("waiting_for"):
-        raise errors.OneViewError(
-            node=node.uuid,
-            doing=doing,
-            error=f"OneView still runs task {outcome.task.uri} Ironic started for this node "
-            "earlier; retry when it ended",
-        )
-    with errors.translated(node, doing, settings.connection):
-        try:
-            finished = ov.tasks.wait(outcome.task, timeout=float(CONF.oneview.task_timeout))
-        except client.TaskFailed as failure:
-            undo_failed_apply(task, failure.task, outcome.data, str(failure))
-            raise
-        result = finish_allocation(task, finished, outcome.data)
-    assert isinstance(result, client.ServerProfile)
-    return result
-
-
-def start_allocation(task: Any, doing: str = "allocating a server profile") -> Allocation:
-    """The profile Ironic applied already (kept or adopted), or the OneView task applying a
-    new one from the node's template (:class:`Started`), not waited for.
-
-    :raises: as :func:`allocate`.
+    :raises: OneViewError naming OneView's message if OneView refuses the profile.
     """
     node = task.node
     settings = common.validate_node(task, require_template=True).settings

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from oslo_utils import uuidutils
 
+from oneview_openstack import client
+from oneview_openstack.ironic_driver import common, errors, profiles
 from oneview_openstack.testing.simulator import SimulatorHandle
 
 from .. import oneview_seed
@@ -50,3 +52,23 @@ class OneViewTestCase(OneViewDbTestCase):
         fields.setdefault("properties", {})
         fields.setdefault("uuid", uuidutils.generate_uuid())
         return self.create_node(driver_info=info, **fields)
+
+
+def allocate_now(task: Any) -> client.ServerProfile:
+    """A profile allocation in one call, as the task poller completes it: start it, wait for
+    OneView's task, then finish it, or undo the failed apply and raise OneView's error."""
+    node = task.node
+    started = profiles.start_allocation(task)
+    if isinstance(started, client.ServerProfile):
+        return started
+    assert not started.data.get("waiting_for"), "the node still has a task running"
+    settings = common.parse_driver_info(node)
+    with errors.translated(node, "allocating a server profile", settings.connection):
+        try:
+            finished = common.get_client(settings).tasks.wait(started.task)
+        except client.TaskFailed as failure:
+            profiles.undo_failed_apply(task, failure.task, started.data, str(failure))
+            raise
+        profile = profiles.finish_allocation(task, finished, started.data)
+    assert isinstance(profile, client.ServerProfile)
+    return profile

@@ -17,11 +17,11 @@ from ironic.conf import CONF
 from ironic.drivers.modules import deploy_utils
 
 from oneview_openstack import client
-from oneview_openstack.ironic_driver import bios, common, errors, profile_tasks, profiles
+from oneview_openstack.ironic_driver import bios, common, errors, profile_tasks
 
 from .. import oneview_seed
 from ..oneview_seed import OneViewSide
-from .base import OneViewTestCase
+from .base import OneViewTestCase, allocate_now
 from .test_periodics import RecordingManager
 
 
@@ -54,7 +54,7 @@ class ProfileStepTestCase(OneViewTestCase):
         )
         if with_profile:
             with task_manager.acquire(self.context, node.uuid) as task:
-                profiles.allocate(task)
+                allocate_now(task)
         node.refresh()
         return node
 

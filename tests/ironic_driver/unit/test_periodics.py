@@ -15,7 +15,7 @@ from oneview_openstack.ironic_driver.transitions import CLAIMED, Action
 
 from .. import oneview_seed
 from ..oneview_seed import OneViewSide
-from .base import OneViewTestCase
+from .base import OneViewTestCase, allocate_now
 
 OURS = "/rest/server-profiles/0a0a0a0a-0000-4000-8000-000000000001"
 THEIRS = "/rest/server-profiles/0b0b0b0b-0000-4000-8000-000000000002"
@@ -253,7 +253,7 @@ class PeriodTestCase(OneViewTestCase):
     def test_a_server_carrying_ironics_own_profile_is_not_taken(self) -> None:
         node = self.node_on(oneview_seed.BLADE, states.AVAILABLE)
         with task_manager.acquire(self.context, node.uuid) as task:
-            profiles.allocate(task)
+            allocate_now(task)
             task.node.del_driver_internal_info(common.APPLIED_PROFILE)  # a record lost
             task.node.save()  # still Ironic's by name
 
@@ -267,7 +267,7 @@ class PeriodTestCase(OneViewTestCase):
     def test_an_upgraded_nodes_own_record_moves_to_driver_internal_info(self) -> None:
         node = self.node_on(oneview_seed.BLADE, states.ACTIVE)
         with task_manager.acquire(self.context, node.uuid) as task:
-            profile = profiles.allocate(task)
+            profile = allocate_now(task)
             task.node.del_driver_internal_info(common.APPLIED_PROFILE)  # the old layout
             task.node.driver_info = {**task.node.driver_info, common.APPLIED_PROFILE: profile.uri}
             task.node.save()
@@ -300,7 +300,7 @@ class PeriodTestCase(OneViewTestCase):
     def test_an_active_node_whose_profile_was_removed_is_flagged_then_cleared(self) -> None:
         node = self.node_on(oneview_seed.BLADE, states.ACTIVE)
         with task_manager.acquire(self.context, node.uuid) as task:
-            profile = profiles.allocate(task)
+            profile = allocate_now(task)
         blade = self.seed.server(oneview_seed.BLADE)
         self.sim.operator.remove_foreign_profile(blade)  # an admin deletes Ironic's profile
 
@@ -335,7 +335,7 @@ class PeriodTestCase(OneViewTestCase):
             oneview_seed.BLADE, states.ACTIVE, maintenance=True, maintenance_reason="firmware"
         )
         with task_manager.acquire(self.context, node.uuid) as task:
-            profiles.allocate(task)
+            allocate_now(task)
         self.sim.operator.remove_foreign_profile(self.seed.server(oneview_seed.BLADE))
 
         self.run_period()
@@ -347,7 +347,7 @@ class PeriodTestCase(OneViewTestCase):
     def test_tear_down_forgets_the_lost_profile_and_its_maintenance(self) -> None:
         node = self.node_on(oneview_seed.BLADE, states.ACTIVE)
         with task_manager.acquire(self.context, node.uuid) as task:
-            profiles.allocate(task)
+            allocate_now(task)
         self.sim.operator.remove_foreign_profile(self.seed.server(oneview_seed.BLADE))
         self.run_period()
 

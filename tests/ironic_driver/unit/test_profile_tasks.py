@@ -12,10 +12,10 @@ from ironic.conductor import task_manager
 from ironic.conductor import utils as manager_utils
 
 from oneview_openstack import client
-from oneview_openstack.ironic_driver import common, profile_tasks, profiles
+from oneview_openstack.ironic_driver import common, profile_tasks
 
 from .. import oneview_seed
-from .base import OneViewTestCase
+from .base import OneViewTestCase, allocate_now
 from .test_periodics import RecordingManager
 
 SEEN: list[tuple[str, Any]] = []
@@ -361,7 +361,7 @@ class ProfileTasksTestCase(OneViewTestCase):
     def test_an_upgraded_nodes_record_moves_at_the_next_poll(self) -> None:
         node = self.create_oneview_node(name="up-1", provision_state=states.ACTIVE)
         with task_manager.acquire(self.context, node.uuid) as task:
-            profile = profiles.allocate(task)
+            profile = allocate_now(task)
             task.node.del_driver_internal_info(common.APPLIED_PROFILE)  # the old layout
             task.node.driver_info = {**task.node.driver_info, common.APPLIED_PROFILE: profile.uri}
             task.node.save()

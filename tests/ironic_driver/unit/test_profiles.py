@@ -14,7 +14,7 @@ from oneview_openstack.ironic_driver import common, errors, profile_tasks, profi
 
 from .. import oneview_seed
 from ..oneview_seed import OneViewSide
-from .base import OneViewTestCase
+from .base import OneViewTestCase, allocate_now
 from .test_periodics import RecordingManager
 
 PROFILE_POSTS = "POST /rest/server-profiles"
@@ -32,7 +32,7 @@ class ProfilesTestCase(OneViewTestCase):
 
     def allocate(self) -> Any:
         with task_manager.acquire(self.context, self.node.uuid) as task:
-            return profiles.allocate(task)
+            return allocate_now(task)
 
     def deallocate(self) -> None:
         with task_manager.acquire(self.context, self.node.uuid) as task:
@@ -180,7 +180,7 @@ class ProfilesTestCase(OneViewTestCase):
             task_manager.acquire(self.context, node.uuid) as task,
             pytest.raises(exception.MissingParameterValue, match="server_profile_template"),
         ):
-            profiles.allocate(task)
+            allocate_now(task)
 
     # -- deallocate -------------------------------------------------------------------
 

@@ -9,10 +9,10 @@ from ironic.common import exception
 from ironic.conductor import task_manager
 
 from oneview_openstack import client
-from oneview_openstack.ironic_driver import common, profiles, requirements
+from oneview_openstack.ironic_driver import common, requirements
 
 from .. import oneview_seed
-from .base import OneViewTestCase
+from .base import OneViewTestCase, allocate_now
 
 SY_2024 = {
     "uri": "/rest/firmware-drivers/Service_Pack_for_Synergy_SY_2024_04_01",
@@ -124,7 +124,7 @@ class FirmwareAgainstTheSimulatorTestCase(OneViewTestCase):
         self,
     ) -> None:
         with task_manager.acquire(self.context, self.node.uuid) as task:
-            profile = profiles.allocate(task)
+            profile = allocate_now(task)
 
         def downgrade(template: client.ServerProfileTemplate) -> None:
             for baseline in self.ov.firmware_drivers.list():
@@ -144,7 +144,7 @@ class FirmwareAgainstTheSimulatorTestCase(OneViewTestCase):
 
     def test_a_boot_order_ironic_changed_does_not_count_as_drift(self) -> None:
         with task_manager.acquire(self.context, self.node.uuid) as task:
-            profile = profiles.allocate(task)
+            profile = allocate_now(task)
 
         def disk_first(changed: client.ServerProfile) -> None:
             changed.boot_order = ["HardDisk", "PXE"]
@@ -156,6 +156,6 @@ class FirmwareAgainstTheSimulatorTestCase(OneViewTestCase):
 
     def test_a_compliant_profile_passes(self) -> None:
         with task_manager.acquire(self.context, self.node.uuid) as task:
-            profile = profiles.allocate(task)
+            profile = allocate_now(task)
 
         requirements.check_compliance(self.node, self.ov, profile)
