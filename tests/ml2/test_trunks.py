@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import concurrent.futures
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import openstack.exceptions
 import pytest
+
+from oneview_openstack.testing.waiting import wait_for
 
 pytestmark = pytest.mark.functional
 
@@ -22,17 +23,6 @@ def trunks(network: Any) -> Iterator[list[Any]]:
     yield made
     for trunk in network.trunks():
         network.delete_trunk(trunk.id, ignore_missing=True)
-
-
-def wait_for(condition: Callable[[], Any], what: str, timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 def oneview_uri(ov: Any, neutron_id: str) -> str:

@@ -7,13 +7,12 @@ simulator's profile apply is slowed down (``time_scale``) where a test needs to 
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from oneview_openstack.testing.ironic_nodes import move_node
+from oneview_openstack.testing.waiting import wait_for
 
 from .. import oneview_seed as seed
 from ..oneview_seed import OneViewSide, uris_of
@@ -31,17 +30,6 @@ def baremetal(lab: AgentLab) -> Any:
     return lab.ironic.connection().baremetal
 
 
-def wait_until(condition: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        found = condition()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not happen within {timeout} s")
-        time.sleep(0.1)
-
-
 def waiting_for_oneview(baremetal: Any, node_id: str, state: str) -> Any:
     """The node once it waits in *state* for a OneView task."""
 
@@ -52,7 +40,7 @@ def waiting_for_oneview(baremetal: Any, node_id: str, state: str) -> Any:
         internal = node.driver_internal_info or {}
         return node if node.provision_state == state and PENDING in internal else None
 
-    return wait_until(check, f"node {node_id} waiting in {state!r} for OneView")
+    return wait_for(check, f"node {node_id} waiting in {state!r} for OneView")
 
 
 def test_a_deploy_waits_for_the_profile_apply_with_the_node_unlocked(baremetal, lab) -> None:
@@ -68,7 +56,7 @@ def test_a_deploy_waits_for_the_profile_apply_with_the_node_unlocked(baremetal, 
     waiting = waiting_for_oneview(baremetal, node.id, "wait call-back")
 
     assert waiting.driver_internal_info[PENDING]["kind"] == "oneview-apply-profile"
-    unlocked = wait_until(  # the step returned: no conductor holds the node any more
+    unlocked = wait_for(  # the step returned: no conductor holds the node any more
         lambda: (n := baremetal.get_node(node.id)).reservation is None and n, "the lock's release"
     )
     assert unlocked.provision_state == "wait call-back", "while OneView still applies"
@@ -78,7 +66,7 @@ def test_a_deploy_waits_for_the_profile_apply_with_the_node_unlocked(baremetal, 
     assert baremetal.get_node(node.id).provision_state == "wait call-back"
 
     lab.sim.operator.set_config(time_scale=0.001)
-    active = wait_until(
+    active = wait_for(
         lambda: (n := baremetal.get_node(node.id)).provision_state == "active" and n,
         "the deploy",
     )
@@ -100,18 +88,18 @@ def test_cleaning_waits_for_the_profile_apply_then_boots_the_agent(baremetal, la
     waiting = waiting_for_oneview(baremetal, node.id, "clean wait")
 
     assert PENDING in waiting.driver_internal_info
-    unlocked = wait_until(
+    unlocked = wait_for(
         lambda: (n := baremetal.get_node(node.id)).reservation is None and n, "the lock's release"
     )
     assert unlocked.provision_state == "clean wait"
     assert side.get(server_uri)["powerState"] == "Off", "the agent boots after the apply"
     lab.sim.operator.set_config(time_scale=0.001)
-    available = wait_until(
+    available = wait_for(
         lambda: (n := baremetal.get_node(node.id)).provision_state == "available" and n,
         "the cleaning",
     )
     assert available.last_error is None
-    wait_until(lambda: side.get(server_uri)["serverProfileUri"] is None, "the profile's removal")
+    wait_for(lambda: side.get(server_uri)["serverProfileUri"] is None, "the profile's removal")
 
 
 def test_abort_during_a_long_profile_apply_leaves_nothing_once_oneview_ends_it(
@@ -127,12 +115,12 @@ def test_abort_during_a_long_profile_apply_leaves_nothing_once_oneview_ends_it(
     applying = side.get(server_uri)["serverProfileUri"]
 
     baremetal.set_node_provision_state(node.id, "abort")
-    aborted = wait_until(
+    aborted = wait_for(
         lambda: (n := baremetal.get_node(node.id)).provision_state == "clean failed" and n,
         "the abort",
     )
 
-    torn_down = wait_until(  # Ironic's abort worker runs tear_down_cleaning after the state
+    torn_down = wait_for(  # Ironic's abort worker runs tear_down_cleaning after the state
         lambda: (
             (n := baremetal.get_node(node.id)).reservation is None
             and PENDING not in n.driver_internal_info
@@ -149,10 +137,10 @@ def test_abort_during_a_long_profile_apply_leaves_nothing_once_oneview_ends_it(
     assert task_uri in [e["uri"] for e in leftovers]
 
     lab.sim.operator.set_config(time_scale=0.001)  # OneView ends the apply
-    wait_until(lambda: side.get(server_uri)["serverProfileUri"] is None, "the profile's removal")
+    wait_for(lambda: side.get(server_uri)["serverProfileUri"] is None, "the profile's removal")
     names = side.rest.call("GET", "/rest/server-profiles?filter=name='ironic-async-3'").json()
     assert names["members"] == []
-    wait_until(
+    wait_for(
         lambda: not baremetal.get_node(node.id).driver_internal_info.get("oneview_leftover_tasks"),
         "the leftovers settled",
     )
@@ -169,7 +157,7 @@ def test_a_forged_ownership_record_never_removes_a_oneview_users_profile(baremet
     )
 
     baremetal.set_node_provision_state(node.id, "provide")
-    failed = wait_until(
+    failed = wait_for(
         lambda: (n := baremetal.get_node(node.id)).provision_state == "clean failed" and n,
         "the cleaning's refusal",
     )

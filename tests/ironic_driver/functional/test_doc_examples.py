@@ -22,7 +22,6 @@ import re
 import shlex
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ import pytest
 from oneview_openstack.testing.image_server import ImageServer
 from oneview_openstack.testing.ironic_nodes import move_node
 from oneview_openstack.testing.ironic_service import IronicService
+from oneview_openstack.testing.waiting import wait_for
 
 from .. import oneview_seed as seed
 from ..oneview_seed import OneViewSide, uris_of
@@ -222,15 +222,6 @@ SETUPS: dict[str, tuple[Setup, ...]] = {
 
 
 # -- running them -----------------------------------------------------------------------------
-
-
-def wait_for(condition: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (found := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout:.0f} s")
-        time.sleep(0.1)
-    return found
 
 
 def settle(ironic: IronicService) -> None:

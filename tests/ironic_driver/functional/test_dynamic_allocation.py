@@ -19,6 +19,7 @@ from oneview_openstack.testing.image_server import ImageServer
 from oneview_openstack.testing.ironic_bulk import clone_nodes
 from oneview_openstack.testing.ironic_nodes import move_node
 from oneview_openstack.testing.ironic_service import IronicService
+from oneview_openstack.testing.waiting import wait_for
 
 from .. import oneview_seed as seed
 from ..oneview_seed import OneViewSide, uris_of
@@ -267,12 +268,12 @@ def test_oneview_calls_per_period_stay_constant_from_10_to_1000_nodes(
 def calls_per_period(ironic: IronicService, sim: Any, watching: int, periods: int = 3):
     """OneView calls per period, counted over *periods* whole periods that watched
     *watching* nodes (the counters are cleared just after a period ends)."""
-    wait_until(lambda: last_period_watched(ironic) == watching, "all nodes watched")
+    wait_for(lambda: last_period_watched(ironic) == watching, "all nodes watched")
     ended = periods_logged(ironic)
-    wait_until(lambda: periods_logged(ironic) > ended, "a period ended")
+    wait_for(lambda: periods_logged(ironic) > ended, "a period ended")
     sim.operator.clear_counters()
     start = periods_logged(ironic)
-    wait_until(lambda: periods_logged(ironic) >= start + periods, f"{periods} periods")
+    wait_for(lambda: periods_logged(ironic) >= start + periods, f"{periods} periods")
     return {key: count / periods for key, count in sim.operator.counters().items()}
 
 
@@ -281,10 +282,3 @@ def last_period_watched(ironic: IronicService) -> int | None:
     if not lines:
         return None
     return int(lines[-1].split(PERIOD_LINE, 1)[1].split(" node", 1)[0])
-
-
-def wait_until(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"{what}: not within {timeout} s"
-        time.sleep(0.02)

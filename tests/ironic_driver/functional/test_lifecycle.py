@@ -16,6 +16,7 @@ import pytest
 
 from oneview_openstack.testing.image_server import ImageServer
 from oneview_openstack.testing.ironic_nodes import move_node
+from oneview_openstack.testing.waiting import wait_for
 
 from .. import oneview_seed as seed
 from ..oneview_seed import OneViewSide, uris_of
@@ -208,14 +209,6 @@ def deploy_expecting_failure(baremetal: Any, node: Any) -> Any:
     baremetal.update_node(node.id, instance_info=dict(IMAGE))
     baremetal.set_node_provision_state(node.id, "active")
     return wait_for_state(baremetal, node.id, "deploy failed")
-
-
-def wait_for(condition: Any, what: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not happen within {timeout} s")
-        time.sleep(0.02)
 
 
 def wait_for_state(baremetal: Any, node_id: str, state: str, timeout: float = 30.0) -> Any:

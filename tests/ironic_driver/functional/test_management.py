@@ -8,8 +8,7 @@ it would call (``/v1/nodes/{node}/management/indicators``, microversion 1.63+).
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,6 +17,7 @@ import requests
 from oneview_openstack.testing.ironic_nodes import ProvisioningError, move_node
 from oneview_openstack.testing.ironic_service import IronicService
 from oneview_openstack.testing.simulator import SimulatorHandle
+from oneview_openstack.testing.waiting import wait_for
 
 from .. import oneview_seed as seed
 from ..oneview_seed import OneViewSide, uris_of
@@ -31,15 +31,6 @@ LATEST = {"X-OpenStack-Ironic-API-Version": "latest"}
 
 def indicators_url(ironic: IronicService, node_id: str, name: str = "") -> str:
     return f"{ironic.url}/v1/nodes/{node_id}/management/indicators/{name}".rstrip("/")
-
-
-def wait_for(condition: Callable[[], Any], what: str, timeout: float = 30.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (found := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout:.0f} s")
-        time.sleep(0.1)
-    return found
 
 
 # -- the UID light ----------------------------------------------------------------------------
