@@ -116,7 +116,7 @@ class ServiceStarts(logging.Handler):
             name, pid = "OneView simulator", args[1]
         else:
             return
-        self.started[int(pid)] = str(name)
+        self.started[int(str(pid))] = str(name)
         show.say(f"+{time.monotonic() - self.since:5.1f}s  {name} started, pid {pid}", 1)
 
     def say_dead(self) -> None:

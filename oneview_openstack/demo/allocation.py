@@ -66,8 +66,8 @@ def no_valid_host(stage: Stage, tenant: Tenant) -> None:
     if "No valid host" not in fault:
         raise DemoFailure(f"{name} is ERROR but not for No valid host: {fault!r}")
     show.say(f"Nova: {name} is ERROR, fault {fault!r}", 1)
-    scheduler_log = stage.cloud.nova.log_path("nova-scheduler")
-    conductor_log = stage.cloud.nova.log_path("nova-conductor")
+    scheduler_log = stage.cloud.nova.service_log("nova-scheduler")
+    conductor_log = stage.cloud.nova.service_log("nova-conductor")
     show.say("why, in the logs:", 1)
     show.say(f"{scheduler_log}: {_last_line(scheduler_log, SCHEDULER_REASON)}", 2)
     show.say(f"{conductor_log}: {_last_line(conductor_log, 'No valid host')}", 2)

@@ -75,7 +75,7 @@ def create_network(stage: Stage) -> tuple[Any, str]:
         f"the ML2 driver to create network {network.id} in OneView",
     )
     carrying = [
-        uplink_set.name
+        uplink_set.name or uplink_set.uri
         for uplink_set in stage.ov.uplink_sets.list()
         if ours.uri in (uplink_set.get("networkUris") or [])
     ]

@@ -272,7 +272,8 @@ def create_schema_cached(url: str, key: str, create: Callable[[], None]) -> bool
     with contextlib.closing(_connect(url)) as db:
         statements = _snapshot(db)
     if statements is not None:
-        cached_file(name, lambda path: path.write_text(json.dumps(statements, indent=0)))
+        text = json.dumps(statements, indent=0)
+        cached_file(name, lambda path: _write(path, text))
     return False
 
 
@@ -375,3 +376,7 @@ def _pymysql() -> Any:
             "PyMySQL is not installed: pip install -c constraints.txt -e '.[test]'"
         ) from error
     return pymysql
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text)

@@ -22,6 +22,7 @@ needed. The three schemas are made once per Nova and MariaDB version and replaye
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.metadata
 import sys
 import time
@@ -94,6 +95,7 @@ class NovaCloud(ServiceHarness):
         self.debug = debug
         self.startup_timeout = startup_timeout
         self.port = free_port()
+        self.log_path = self.service_log("nova-api")  # the harness's log: the API's
         self.api_dir = self.workdir / "api"
         self.compute_dir = self.workdir / "compute"
         self.urls: dict[str, str] = {}
@@ -105,7 +107,7 @@ class NovaCloud(ServiceHarness):
         """The compute endpoint, e.g. ``http://127.0.0.1:40123/v2.1``."""
         return f"http://{LOOPBACK}:{self.port}/v2.1"
 
-    def log_path(self, service: str) -> Path:
+    def service_log(self, service: str) -> Path:
         """Where ``service`` (``nova-api``, ``nova-conductor``...) logs."""
         return self.workdir / f"{service}.log"
 
@@ -190,7 +192,7 @@ class NovaCloud(ServiceHarness):
             create_schema_cached(
                 self.urls[cell],
                 f"nova-cell-{version}",
-                lambda cell=cell: self._nova_manage("db", "sync", "--local_cell", database=cell),
+                functools.partial(self._nova_manage, "db", "sync", "--local_cell", database=cell),
             )
         self._map_cells()
 
@@ -271,14 +273,14 @@ class NovaCloud(ServiceHarness):
             sys.executable, "-m", "oneview_openstack.testing.nova_wsgi",
             "--host", LOOPBACK, "--port", str(self.port), "--config-dir", str(self.api_dir),
         ]  # fmt: skip
-        self._process = ServiceProcess("nova-api", argv, self.log_path("nova-api"))
+        self._process = ServiceProcess("nova-api", argv, self.service_log("nova-api"))
         self._process.start()
         self._process.wait_ready(self._serves_versions, self.startup_timeout)
 
     def _start_daemon(self, name: str) -> None:
         config_dir = self.compute_dir if name == "nova-compute" else self.api_dir
         argv = [console_script(name), "--config-file", str(config_dir / "nova.conf")]
-        process = ServiceProcess(name, argv, self.log_path(name))
+        process = ServiceProcess(name, argv, self.service_log(name))
         self._daemons[name] = process
         process.start()
 

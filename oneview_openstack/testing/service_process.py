@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 LOG = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def log_tail(path: Path, lines: int = 40) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-def run_checked(name: str, argv: Sequence[str], log_path: Path, **kwargs: object) -> None:
+def run_checked(name: str, argv: Sequence[str], log_path: Path, **kwargs: Any) -> None:
     """Run a setup command to completion, appending its output to ``log_path``."""
     with log_path.open("ab") as log:
         result = subprocess.run(  # noqa: S603 - argv is built by the harness, not from input

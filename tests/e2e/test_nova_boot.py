@@ -222,9 +222,9 @@ def test_servers_taken_by_oneview_users_leave_nova_no_valid_host_until_given_bac
         )  # fmt: skip
         failed = wait_for(lambda: _server_status(conn, server.id, "ERROR"), "Nova gives up", cloud)
         assert "No valid host" in failed.fault["message"]
-        scheduler_log = cloud.nova.log_path("nova-scheduler").read_text()
+        scheduler_log = cloud.nova.service_log("nova-scheduler").read_text()
         assert "Got no allocation candidates from the Placement API" in scheduler_log
-        conductor_log = cloud.nova.log_path("nova-conductor").read_text().splitlines()
+        conductor_log = cloud.nova.service_log("nova-conductor").read_text().splitlines()
         assert any(  # "[instance: <id>] Setting instance to ERROR state.: ...No valid host"
             f"[instance: {server.id}]" in line and "No valid host" in line for line in conductor_log
         )
@@ -249,7 +249,7 @@ def test_a_deploy_failing_in_the_agent_leaves_the_instance_in_error_and_the_node
     )  # fmt: skip
     failed = wait_for(lambda: _server_status(conn, server.id, "ERROR"), "Nova gives up", cloud)
     assert "Exhausted all hosts available" in failed.fault["message"], failed.fault
-    compute_log = cloud.nova.log_path("nova-compute").read_text()
+    compute_log = cloud.nova.service_log("nova-compute").read_text()
     assert "disk /dev/sda is gone" in compute_log, "the agent's error reaches nova-compute's log"
     cleaned = wait_for(lambda: _all_available(conn) and _all_state(conn, "available"),
                        "both nodes are cleaned back to available", cloud)  # fmt: skip
