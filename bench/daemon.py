@@ -291,7 +291,7 @@ def original_venv(path: Path | None) -> Path:
     marker = venv / "complete"
     if marker.exists():
         return venv
-    python = shutil.which("python3.11") or getattr(sys, "_base_executable", sys.executable)
+    python = shutil.which("python3.11") or str(getattr(sys, "_base_executable", sys.executable))
     print(f"building the original's venv in {venv} ({' '.join(ORIGINAL_PACKAGES)})", flush=True)
     shutil.rmtree(venv, ignore_errors=True)
     subprocess.run([python, "-m", "venv", str(venv)], check=True)  # noqa: S603

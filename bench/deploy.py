@@ -27,6 +27,7 @@ import argparse
 import json
 import tempfile
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -305,7 +306,7 @@ def print_table(deploys: list[DeployMeasure], memory: list[MemoryMeasure]) -> No
     )
 
 
-def _print_rows(rows: list[tuple[str, ...]]) -> None:
+def _print_rows(rows: Sequence[tuple[str, ...]]) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for number, row in enumerate(rows):
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
@@ -318,7 +319,7 @@ def write_json(
 ) -> Path:
     args.output.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")
-    path = args.output / f"deploy-{stamp}.json"
+    path: Path = args.output / f"deploy-{stamp}.json"
     document = {
         "benchmark": "deploy",
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

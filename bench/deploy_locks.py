@@ -240,7 +240,7 @@ def print_table(measures: list[LockMeasure], args: argparse.Namespace) -> None:
 
 def write_json(measures: list[LockMeasure], args: argparse.Namespace) -> Path:
     args.output.mkdir(parents=True, exist_ok=True)
-    path = args.output / f"deploy-locks-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    path: Path = args.output / f"deploy-locks-{time.strftime('%Y%m%dT%H%M%S')}.json"
     document = {
         "benchmark": "deploy-locks",
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

@@ -52,7 +52,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -200,7 +200,8 @@ class _Counts:
 
     def clear(self) -> None:
         self.requests: Counter[str] = Counter()
-        self.seconds: Counter[str] = Counter()  # Ironic's answer time, summed per template
+        # Ironic's answer time, summed per template
+        self.seconds: defaultdict[str, float] = defaultdict(float)
         self.sent = 0
         self.received = 0
         self.server_errors = 0
@@ -683,7 +684,7 @@ def original_venv(path: Path | None) -> Path:
     marker = venv / "complete"
     if marker.exists():
         return venv
-    python = shutil.which("python3.11") or getattr(sys, "_base_executable", sys.executable)
+    python = shutil.which("python3.11") or str(getattr(sys, "_base_executable", sys.executable))
     print(f"building the original's venv in {venv} ({' '.join(ORIGINAL_PACKAGES)})", flush=True)
     shutil.rmtree(venv, ignore_errors=True)
     subprocess.run([python, "-m", "venv", str(venv)], check=True)  # noqa: S603

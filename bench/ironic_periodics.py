@@ -242,7 +242,7 @@ def print_table(measures: list[Measure], sizes: list[int]) -> None:
 def write_json(measures: list[Measure], args: argparse.Namespace) -> Path:
     args.output.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")
-    path = args.output / f"ironic-periodics-{stamp}.json"
+    path: Path = args.output / f"ironic-periodics-{stamp}.json"
     document = {
         "benchmark": "ironic_periodics",
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

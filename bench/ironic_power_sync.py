@@ -149,7 +149,7 @@ def apply_profiles(sim: SimulatorHandle, count: int) -> dict[str, str]:
             (t.get("serverHardwareTypeUri"), t.get("enclosureGroupUri")): t.uri
             for t in ov.server_profile_templates.list()
         }
-        chosen = []
+        chosen: list[tuple[str, str]] = []
         for server in ov.server_hardware.list():
             template = templates.get((server.server_hardware_type_uri, server.enclosure_group_uri))
             idle = not server.server_profile_uri and server.power_state == PowerState.OFF
@@ -317,7 +317,7 @@ def print_table(measures: list[Measure], database: str) -> None:
 def write_json(measures: list[Measure], args: argparse.Namespace, database: str) -> Path:
     args.output.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")
-    path = args.output / f"ironic-power-sync-{stamp}.json"
+    path: Path = args.output / f"ironic-power-sync-{stamp}.json"
     document = {
         "benchmark": "ironic_power_sync",
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

@@ -112,7 +112,7 @@ def original_venv(path: Path | None) -> Path:
     marker = venv / "complete"
     if marker.exists():
         return venv
-    python = shutil.which("python3.11") or getattr(sys, "_base_executable", sys.executable)
+    python = shutil.which("python3.11") or str(getattr(sys, "_base_executable", sys.executable))
     print(f"building the original's venv in {venv} ({' '.join(ORIGINAL_PACKAGES)})", flush=True)
     shutil.rmtree(venv, ignore_errors=True)
     subprocess.run([python, "-m", "venv", str(venv)], check=True)  # noqa: S603
@@ -412,7 +412,9 @@ def run_driver(
         lig = next(
             g for g in members(session, "/rest/logical-interconnect-groups") if g["name"] == LIG
         )
-        taken = {n.get("vlanId") for n in members(session, "/rest/ethernet-networks")}
+        taken: set[int] = {
+            n["vlanId"] for n in members(session, "/rest/ethernet-networks") if "vlanId" in n
+        }
         if taken & set(range(VLANS[0], VLANS[1] + 1)):
             raise SystemExit(f"VLANs {sorted(taken)} overlap {VLANS}")
         lig_id = lig["uri"].rsplit("/", 1)[-1]
@@ -547,7 +549,7 @@ def print_table(steps: list[Step]) -> None:
 
 def write_json(steps: list[Step], args: argparse.Namespace) -> Path:
     args.output.mkdir(parents=True, exist_ok=True)
-    path = args.output / f"ml2-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    path: Path = args.output / f"ml2-{time.strftime('%Y%m%dT%H%M%S')}.json"
     options = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
     path.write_text(json.dumps(
         {"machine": _machine(), "options": options,

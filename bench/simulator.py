@@ -347,7 +347,7 @@ def _print_table(measures: list[Measure], args: argparse.Namespace) -> None:
 def _write_json(measures: list[Measure], args: argparse.Namespace) -> Path:
     args.output.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")
-    path = args.output / f"simulator-{stamp}.json"
+    path: Path = args.output / f"simulator-{stamp}.json"
     document = {
         "benchmark": "simulator",
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
