@@ -23,10 +23,14 @@ import os
 import runpy
 import sys
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
-from networking_oneview.conf import CONF
-from networking_oneview.ml2.drivers.oneview import common
+
+# networking-oneview and hpOneView 4.8 are installed only in the original's venv (see above),
+# and ship no type information: mypy, run from the project's venv, cannot find them.
+from networking_oneview.conf import CONF  # type: ignore[import-not-found]
+from networking_oneview.ml2.drivers.oneview import common  # type: ignore[import-not-found]
 from sqlalchemy import orm
 
 NEUTRON_WSGI = (
@@ -37,29 +41,31 @@ NEUTRON_WSGI = (
 class CompatSession:
     """A SQLAlchemy 2 session that accepts ``begin(subtransactions=True)``."""
 
-    def __init__(self, session):
+    def __init__(self, session: orm.Session) -> None:
         self._s = session
 
-    def begin(self, subtransactions=False, **kw):
+    def begin(
+        self, subtransactions: bool = False, **kw: object
+    ) -> contextlib.AbstractContextManager[orm.Session | orm.SessionTransaction]:
         if self._s.in_transaction():
             return contextlib.nullcontext(self._s)
         return self._s.begin()
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._s, name)
 
 
-_engine = None
+_engine: sa.Engine | None = None
 
 
-def get_database_session():
+def get_database_session() -> CompatSession:
     global _engine
     if _engine is None:
         _engine = sa.create_engine(CONF.database.connection)
     return CompatSession(orm.sessionmaker(bind=_engine)())
 
 
-def session_from_context(context):
+def session_from_context(context: object) -> CompatSession | None:
     plugin_context = getattr(context, "_plugin_context", None)
     return CompatSession(plugin_context.session) if plugin_context is not None else None
 
@@ -73,7 +79,7 @@ if os.environ.get("NOV_SHIM_FIX_BIND") == "1":
     # _check_server_profile_availability), which no hpOneView version has, so every port of a
     # server with a profile fails to bind (AttributeError). The function it meant is
     # ``common._get_server_profile_state``.
-    from hpOneView.oneview_client import OneViewClient
+    from hpOneView.oneview_client import OneViewClient  # type: ignore[import-not-found]
 
     OneViewClient.get_server_profile_state = common._get_server_profile_state
 
