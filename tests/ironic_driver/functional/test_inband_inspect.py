@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 
 from oneview_openstack.testing.ironic_nodes import move_node
+from oneview_openstack.testing.waiting import wait_for
 
 from .. import oneview_seed as seed
 from ..oneview_seed import OneViewSide, uris_of
 from .conftest import AgentLab
-from .test_async_profile import PENDING, SLOW, wait_until, waiting_for_oneview
+from .test_async_profile import PENDING, SLOW, waiting_for_oneview
 from .test_lifecycle import enroll_for_deploy
 
 pytestmark = pytest.mark.functional
@@ -44,7 +45,7 @@ def test_in_band_inspection_waits_for_the_profile_apply_with_the_node_unlocked(
     waiting = waiting_for_oneview(baremetal, node.id, "inspect wait")
 
     assert waiting.driver_internal_info[PENDING]["kind"] == "oneview-apply-inspection-profile"
-    unlocked = wait_until(  # inspect_hardware returned: no conductor holds the node
+    unlocked = wait_for(  # inspect_hardware returned: no conductor holds the node
         lambda: (n := baremetal.get_node(node.id)).reservation is None and n, "the lock's release"
     )
     assert PENDING in unlocked.driver_internal_info, "while OneView still applies"
@@ -54,7 +55,7 @@ def test_in_band_inspection_waits_for_the_profile_apply_with_the_node_unlocked(
     assert side.get(server_uri)["powerState"] == "Off", "the agent boots after the apply"
 
     lab.sim.operator.set_config(time_scale=0.001)
-    booted = wait_until(
+    booted = wait_for(
         lambda: (
             PENDING not in (n := baremetal.get_node(node.id)).driver_internal_info
             and side.get(server_uri)["powerState"] == "On"
@@ -68,6 +69,6 @@ def test_in_band_inspection_waits_for_the_profile_apply_with_the_node_unlocked(
     assert applied == side.get(server_uri)["serverProfileUri"]
 
     baremetal.set_node_provision_state(node.id, "abort")
-    wait_until(lambda: baremetal.get_node(node.id).provision_state == "inspect failed", "the abort")
-    wait_until(lambda: side.get(server_uri)["serverProfileUri"] is None, "the profile's removal")
+    wait_for(lambda: baremetal.get_node(node.id).provision_state == "inspect failed", "the abort")
+    wait_for(lambda: side.get(server_uri)["serverProfileUri"] is None, "the profile's removal")
     assert side.rest.call("GET", applied).status_code == 404
