@@ -162,17 +162,24 @@ def server_owner(node: Any, server_profile_uri: str | None) -> ownership.Owner:
     (or still applies, abandoned) after the node forgot it, one of its leftover tasks, is
     nobody's rather than a OneView user's. Every ownership check of the driver uses it."""
     owner = ownership.owner(server_profile_uri, applied_profile_uri(node))
-    if owner is ownership.Owner.ONEVIEW_USER and being_removed(node, server_profile_uri):
+    if owner is ownership.Owner.ONEVIEW_USER and oneview_still_works_on(node, server_profile_uri):
         return ownership.Owner.NOBODY
     return owner
 
 
-def being_removed(node: Any, profile_uri: str | None) -> bool:
-    """A leftover task of the node works on *profile_uri* (cleaning is over, the node
-    ``available``, OneView still deleting the profile it applied)."""
+def oneview_still_works_on(node: Any, profile_uri: str | None) -> bool:
+    """A leftover task of the node still applies or removes *profile_uri* (e.g. cleaning is
+    over, the node ``available``, OneView still deleting the profile it applied)."""
+    if not profile_uri:
+        return False
     for entry in (node.driver_internal_info or {}).get(LEFTOVERS) or []:
-        data = entry.get("data") if isinstance(entry, dict) else None
-        if isinstance(data, dict) and same_uri(data.get("profile"), profile_uri):
+        if not isinstance(entry, dict):
+            continue
+        data = entry.get("data")
+        worked_on = (data.get("profile") if isinstance(data, dict) else None) or entry.get(
+            "resource"
+        )
+        if same_uri(worked_on, profile_uri):
             return True
     return False
 

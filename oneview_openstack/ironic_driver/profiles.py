@@ -275,15 +275,6 @@ def _delete_in_background(
         )
 
 
-def _busy(node: Any, profile_uri: str) -> bool:
-    """OneView still applies or removes *profile_uri* for the node (a leftover task)."""
-    for entry in profile_tasks.leftovers(node):
-        data = entry.get("data") or {}
-        if common.same_uri(data.get("profile") or entry.get("resource"), profile_uri):
-            return True
-    return False
-
-
 def deallocate(task: Any, doing: str = "removing the node's server profile") -> None:
     """Remove the profile Ironic applied to the node's server (if any) and forget it.
 
@@ -299,7 +290,7 @@ def deallocate(task: Any, doing: str = "removing the node's server profile") -> 
         settings = adopt_legacy_record(node, ov)
         server = ov.server_hardware.get(settings.server_hardware_uri)
         target = _profile_to_remove(node, ov, settings, server)
-        if target is not None and _busy(node, target):
+        if target is not None and common.oneview_still_works_on(node, target):
             LOG.info(
                 "Node %s: OneView still works on profile %s; it is removed when OneView's "
                 "task ends",
